@@ -1,0 +1,30 @@
+// The Express application: JSON in, JSON out, every input validated, errors in one shape.
+import express from 'express';
+import type { Logger } from '../platform/logger.js';
+import { requireUser } from './auth.js';
+import { errorHandler, routeNotFound } from './errors.js';
+import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
+
+export interface AppDeps extends IntegrationRoutesDeps {
+  jwtSecret: string;
+  log: Logger;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '64kb' }));
+  app.use((req, res, next) => {
+    const started = performance.now();
+    // Path only: query strings could carry tokens.
+    res.on('finish', () => deps.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
+  app.use(routeNotFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

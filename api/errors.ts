@@ -1,0 +1,48 @@
+// Errors as the API promises them: `{error: {code, message, fields?}}`, never a stack trace.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '../platform/logger.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'integration') => new HttpError(404, 'not_found', `${what} not found`);
+
+/** Parses with zod or throws a 400 naming every bad field, e.g. `{"config.url": "must be an http(s) URL"}`. */
+export function validate<T>(schema: z.ZodType<T>, input: unknown, where = 'body'): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : where;
+    fields[key] ??= issue.message;
+  }
+  throw new HttpError(400, 'validation_failed', `invalid ${where}: ${Object.keys(fields).join(', ')}`, fields);
+}
+
+export const routeNotFound: RequestHandler = (_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route'));
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
+      return;
+    }
+    // body-parser errors carry a status (400 bad JSON, 413 too large)
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status < 500) {
+      res.status(status).json({ error: { code: err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message: status === 413 ? 'request body too large' : 'malformed request body' } });
+      return;
+    }
+    log.error({ err: { message: err?.message, name: err?.name }, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: 'internal_error', message: 'something went wrong on our side' } });
+  };
+}

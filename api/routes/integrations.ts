@@ -1,0 +1,66 @@
+// /api/integrations: connect an integration (→ IntegrationConnected) and read its health.
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { EventCodec, LifecycleEvent } from '../../platform/events.js';
+import type { EventProducer } from '../../platform/kafka.js';
+import type { Topics } from '../../platform/topics.js';
+import type { Db } from '../../platform/db.js';
+import { providerChecks, supportedProviders } from '../../producers/checks/index.js';
+import type { AuthedLocals } from '../auth.js';
+import { HttpError, notFound, validate } from '../errors.js';
+import { integrationHealth } from '../readModel.js';
+
+export interface IntegrationRoutesDeps {
+  db: Db;
+  codec: EventCodec;
+  producer: EventProducer;
+  topics: Topics;
+  defaultIntervalSeconds: number;
+  minIntervalSeconds: number;
+  now: () => number;
+}
+
+export const connectIntegrationBody = (minIntervalSeconds: number) => z.object({
+  provider: z.enum(supportedProviders, { error: `must be one of: ${supportedProviders.join(', ')}` }),
+  displayName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  config: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+  checkIntervalSeconds: z.number().int('must be a whole number').min(minIntervalSeconds, `must be at least ${minIntervalSeconds}`).max(86_400, 'must be at most 86400').optional(),
+}).strict();
+
+const uuid = z.uuid();
+
+export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
+  const router = Router();
+  const bodySchema = connectIntegrationBody(deps.minIntervalSeconds);
+
+  router.post('/', async (req, res) => {
+    const body = validate(bodySchema, req.body ?? {});
+    const provider = providerChecks[body.provider];
+    if (!provider) throw new HttpError(400, 'validation_failed', 'invalid body: provider', { provider: 'unsupported provider' });
+    const config = validate(provider.configSchema, body.config, 'config');
+    const event: LifecycleEvent = {
+      type: 'IntegrationConnected',
+      eventId: randomUUID(),
+      integrationId: randomUUID(),
+      userId: (res.locals as AuthedLocals).userId,
+      occurredAt: deps.now(),
+      provider: body.provider,
+      displayName: body.displayName,
+      checkIntervalSeconds: body.checkIntervalSeconds ?? deps.defaultIntervalSeconds,
+      config: config as Record<string, unknown>,
+    };
+    await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
+    res.status(202).location(`/api/integrations/${event.integrationId}/health`).json({ id: event.integrationId });
+  });
+
+  router.get('/:id/health', async (req, res) => {
+    const id = req.params.id;
+    if (!uuid.safeParse(id).success) throw notFound();
+    const health = await integrationHealth(deps.db, (res.locals as AuthedLocals).userId, id);
+    if (!health) throw notFound();
+    res.json(health);
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+// `pulse` — the command line of the project (`npm run pulse -- <command>`).
+import { Command, InvalidArgumentError } from 'commander';
+import { issueUserToken } from '../api/auth.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
+import { migrate } from '../platform/db.js';
+import { createRuntime, prepare } from '../platform/runtime.js';
+import { ensureDevSecrets } from './devSecrets.js';
+import { startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
+import { runDemo } from './start.js';
+
+const program = new Command('pulse')
+  .description('Pulse: integration health monitoring, event-sourced on Kafka')
+  .showHelpAfterError();
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+};
+
+program.command('start')
+  .description('start the local stack and every role with demo data (what `npm start` runs)')
+  .action(async () => runDemo());
+
+async function runRoles(service: string, start: (rt: ReturnType<typeof createRuntime>) => Promise<Stoppable[]>) {
+  const rt = createRuntime(loadConfig(), service);
+  await prepare(rt);
+  stopOnSignal(rt, await start(rt));
+}
+
+program.command('api').description('serve the REST API').action(() => runRoles('pulse-api', async (rt) => [await startApi(rt)]));
+program.command('worker').description('run a check worker (joins the worker consumer group)').action(() => runRoles('pulse-worker', async (rt) => [await startWorker(rt)]));
+program.command('projector')
+  .description('run projectors (all, or the named ones: integrations, integration_health)')
+  .argument('[names...]', 'projection names')
+  .action((names: string[]) => runRoles('pulse-projector', async (rt) => [await startProjectors(rt, names)]));
+program.command('all')
+  .description('run API, worker and projectors in one process (no stack, no demo data)')
+  .action(() => runRoles('pulse', async (rt) => [await startProjectors(rt), await startWorker(rt), await startApi(rt)]));
+
+program.command('migrate').description('apply pending database migrations').action(async () => {
+  const applied = await migrate(loadConfig().databaseUrl);
+  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+});
+
+program.command('token')
+  .description('print a user bearer token (for demos and tests)')
+  .argument('<userId>', 'the user id to put in `sub`')
+  .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, 24 * 3600)
+  .action((userId: string, opts: { ttl: number }) => {
+    ensureDevSecrets();
+    console.log(issueUserToken(loadConfig().auth.jwtSecret, userId, opts.ttl));
+  });
+
+program.parseAsync().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(`pulse: ${err?.message ?? err}`);
+  process.exit(1);
+});

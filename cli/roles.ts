@@ -1,0 +1,70 @@
+// The long-running roles a Pulse process can play. `pulse start` runs them all in one
+// process for the demo; in production each runs (and scales) on its own.
+import type { Server } from 'node:http';
+import { createApp } from '../api/app.js';
+import { runProjector } from '../consumers/projector.js';
+import type { Runtime } from '../platform/runtime.js';
+import { integrationHealthProjection } from '../projections/integrationHealth.js';
+import { integrationsProjection } from '../projections/integrations.js';
+import type { Projection } from '../projections/projection.js';
+import { startCheckWorker } from '../producers/worker.js';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export function allProjections(rt: Runtime): Projection<any>[] {
+  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules)];
+}
+
+export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
+  const producer = await rt.kafka.producer();
+  const app = createApp({
+    db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log,
+    jwtSecret: rt.config.auth.jwtSecret,
+    defaultIntervalSeconds: rt.config.checks.defaultIntervalSeconds,
+    minIntervalSeconds: rt.config.checks.minIntervalSeconds,
+    now: Date.now,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(rt.config.api.port, rt.config.api.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : rt.config.api.port;
+  const url = `http://${rt.config.api.host}:${port}`;
+  rt.log.info({ url }, 'API listening');
+  return {
+    url,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await producer.close();
+    },
+  };
+}
+
+export async function startProjectors(rt: Runtime, names?: string[]): Promise<Stoppable> {
+  const chosen = allProjections(rt).filter((p) => !names?.length || names.includes(p.name));
+  const running = await Promise.all(chosen.map((p) => runProjector(p, rt)));
+  rt.log.info({ projections: chosen.map((p) => p.name) }, 'projectors running');
+  return { stop: async () => void (await Promise.all(running.map((r) => r.stop()))) };
+}
+
+export async function startWorker(rt: Runtime): Promise<Stoppable> {
+  return startCheckWorker(rt);
+}
+
+/** Stops the given roles in reverse order on SIGINT/SIGTERM, then closes the runtime. */
+export function stopOnSignal(rt: Runtime, roles: Stoppable[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.log.info({ signal }, 'shutting down');
+    for (const role of [...roles].reverse()) await role.stop().catch((err) => rt.log.error({ err: { message: err?.message } }, 'stop failed'));
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,144 @@
+// Runs one projection against its topic with exactly-once effect:
+// - the projection's rows and the partition's next offset are written in one transaction;
+// - offsets are never committed to Kafka; on (re)assignment we seek to our own checkpoint,
+//   and every batch re-reads the checkpoint under a row lock and skips what is already in,
+//   so a redelivery, a crash or a rebalance can neither lose nor repeat an event;
+// - a record that cannot be decoded or applied goes to `<topic>.dlq` with the reason.
+import { inTransaction, isTransientDbError, type Db, type Tx } from '../platform/db.js';
+import { UndecodableRecord, type EventCodec, type PulseEvent } from '../platform/events.js';
+import type { EventProducer, IncomingBatch, IncomingRecord, KafkaClient, RunningConsumer } from '../platform/kafka.js';
+import type { Logger } from '../platform/logger.js';
+import type { Topics } from '../platform/topics.js';
+import type { Projection } from '../projections/projection.js';
+import { deadLetter } from './deadLetters.js';
+
+export const notifyChannel = 'pulse_projection';
+
+export interface ProjectorDeps {
+  db: Db;
+  kafka: KafkaClient;
+  codec: EventCodec;
+  topics: Topics;
+  log: Logger;
+  groupPrefix?: string;
+}
+
+export async function readCheckpoint(tx: Tx | Db, projection: string, topic: string, partition: number, lock = false): Promise<bigint | null> {
+  const { rows } = await tx.query(
+    `SELECT next_offset FROM projection_checkpoints WHERE projection = $1 AND topic = $2 AND partition = $3${lock ? ' FOR UPDATE' : ''}`,
+    [projection, topic, partition],
+  );
+  return rows.length ? BigInt(rows[0].next_offset) : null;
+}
+
+async function writeCheckpoint(tx: Tx, projection: string, topic: string, partition: number, nextOffset: bigint): Promise<void> {
+  await tx.query(
+    `INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()`,
+    [projection, topic, partition, nextOffset.toString()],
+  );
+}
+
+/** Tells API instances (LISTEN) which integrations changed; delivered only if the transaction commits. */
+async function notifyChanged(tx: Tx, projection: string, ids: string[]): Promise<void> {
+  // NOTIFY payloads are capped at 8000 bytes; ids are short, 100 per message stays well under.
+  for (let i = 0; i < ids.length; i += 100) {
+    await tx.query('SELECT pg_notify($1, $2)', [notifyChannel, JSON.stringify({ projection, ids: ids.slice(i, i + 100) })]);
+  }
+}
+
+interface Decoded {
+  record: IncomingRecord;
+  event: PulseEvent;
+}
+
+export async function runProjector(projection: Projection, deps: ProjectorDeps): Promise<RunningConsumer> {
+  const { db, kafka, codec, topics, log } = deps;
+  const topic = projection.topic(topics);
+  const dlqProducer: EventProducer = await kafka.producer();
+  const plog = log.child({ projection: projection.name, topic });
+
+  const decodeAll = async (batch: IncomingBatch): Promise<Decoded[]> => {
+    const out: Decoded[] = [];
+    for (const record of batch.records) {
+      try {
+        const event = await codec.decode(record);
+        if (projection.handles(event)) out.push({ record, event });
+      } catch (err) {
+        if (!(err instanceof UndecodableRecord)) throw err;
+        await deadLetter(dlqProducer, topics, record, projection.name, err.message, plog);
+      }
+    }
+    return out;
+  };
+
+  /** One transaction: lock checkpoint, skip what is in, apply, advance, notify. */
+  const applyInTx = (partition: number, decoded: Decoded[], lastOffset: bigint) =>
+    inTransaction(db, async (tx) => {
+      const next = await readCheckpoint(tx, projection.name, topic, partition, true);
+      const fresh = decoded.filter((d) => next === null || d.record.offset >= next);
+      if (next !== null && lastOffset < next) return { skipped: true as const, next };
+      const changed = fresh.length ? await projection.apply(tx, fresh.map((d) => d.event)) : [];
+      await writeCheckpoint(tx, projection.name, topic, partition, lastOffset + 1n);
+      if (changed.length) await notifyChanged(tx, projection.name, changed);
+      return { skipped: false as const, applied: fresh.length };
+    });
+
+  const consumer = await kafka.consume({
+    groupId: `${deps.groupPrefix ?? ''}pulse-projector-${projection.name}`,
+    topics: [topic],
+    onAssigned: async (assignment) => {
+      for (const partition of assignment[topic] ?? []) {
+        const next = await readCheckpoint(db, projection.name, topic, partition);
+        if (next !== null) consumer.seek(topic, partition, next);
+      }
+      plog.info({ partitions: assignment[topic] ?? [] }, 'partitions assigned');
+    },
+    eachBatch: async (batch, control) => {
+      if (!batch.records.length) return;
+      const first = batch.records[0] as IncomingRecord;
+      const last = batch.records[batch.records.length - 1] as IncomingRecord;
+      const checkpoint = await readCheckpoint(db, projection.name, topic, batch.partition);
+      if (checkpoint !== null && first.offset > checkpoint) {
+        // Fetch position ran ahead of our truth (e.g. the database was restored): go back.
+        plog.warn({ partition: batch.partition, fetched: first.offset.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
+        control.seek(topic, batch.partition, checkpoint);
+        return;
+      }
+      if (checkpoint !== null && last.offset < checkpoint) return; // all already applied
+
+      const decoded = await decodeAll(batch);
+      try {
+        await applyInTx(batch.partition, decoded, last.offset);
+      } catch (err) {
+        if (isTransientDbError(err)) throw err; // KafkaJS redelivers the batch; the checkpoint makes that safe
+        // Some event cannot be applied: find it by applying one at a time.
+        plog.warn({ err: errorSummary(err), partition: batch.partition }, 'batch failed to apply; isolating the bad record');
+        for (const d of decoded) {
+          try {
+            await applyInTx(batch.partition, [d], d.record.offset);
+          } catch (one) {
+            if (isTransientDbError(one)) throw one;
+            await deadLetter(dlqProducer, topics, d.record, projection.name, `cannot apply: ${errorSummary(one)}`, plog);
+            await inTransaction(db, (tx) => writeCheckpoint(tx, projection.name, topic, batch.partition, d.record.offset + 1n));
+          }
+        }
+        await inTransaction(db, (tx) => writeCheckpoint(tx, projection.name, topic, batch.partition, last.offset + 1n));
+      }
+      await control.heartbeat();
+    },
+  });
+
+  return {
+    seek: consumer.seek,
+    async stop() {
+      await consumer.stop();
+      await dlqProducer.close();
+    },
+  };
+}
+
+function errorSummary(err: unknown): string {
+  const e = err as { message?: string; code?: string };
+  return `${e?.code ? `${e.code} ` : ''}${e?.message ?? String(err)}`.slice(0, 500);
+}

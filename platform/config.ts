@@ -1,0 +1,114 @@
+// The one place that reads the environment. Everything else receives a validated Config.
+//
+// Precedence: environment variables, then `.stack/stack.json` written by `npm run stack:up`
+// (so a developer needs no .env file), then built-in defaults.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const stackDir = path.join(projectRoot, '.stack');
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(1)).min(1));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const configSchema = z.object({
+  KAFKA_BROKERS: csv,
+  KAFKA_CLIENT_ID: z.string().min(1).default('pulse'),
+  /** Prepended to every topic name; tests use it to get topics of their own. */
+  TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
+  TOPIC_PARTITIONS: int(1, 1000).default(6),
+  SCHEMA_REGISTRY_URL: z.url(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: int(0, 65535).default(3000),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  CHECK_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  DEFAULT_CHECK_INTERVAL_SECONDS: int(1, 86_400).default(300),
+  /** Shortest interval a user may choose; tests lower it to see several checks quickly. */
+  MIN_CHECK_INTERVAL_SECONDS: int(1, 86_400).default(10),
+  /** Fraction of the interval added at random to spread checks out (0.1 = up to +10 %). */
+  CHECK_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
+  SLOW_CHECK_MS: int(1, 60_000).default(2_000),
+  FAILURES_BEFORE_RED: int(1, 100).default(3),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
+  schemaRegistryUrl: string;
+  databaseUrl: string;
+  api: { host: string; port: number };
+  auth: { jwtSecret: string };
+  checks: {
+    timeoutMs: number;
+    defaultIntervalSeconds: number;
+    minIntervalSeconds: number;
+    jitterRatio: number;
+  };
+  statusRules: { slowCheckMs: number; failuresBeforeRed: number };
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+/** Values written by the local stack and the dev secret file; used only where env is silent. */
+function localDefaults(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const stack = readJson(path.join(stackDir, 'stack.json'));
+  if (stack) {
+    if (Array.isArray(stack.kafkaBrokers)) out.KAFKA_BROKERS = stack.kafkaBrokers.join(',');
+    if (typeof stack.schemaRegistryUrl === 'string') out.SCHEMA_REGISTRY_URL = stack.schemaRegistryUrl;
+    if (typeof stack.databaseUrl === 'string') out.DATABASE_URL = stack.databaseUrl;
+  }
+  const secrets = readJson(path.join(stackDir, 'dev-secrets.json'));
+  if (secrets && typeof secrets.jwtSecret === 'string') out.JWT_SECRET = secrets.jwtSecret;
+  return out;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const merged: Record<string, string | undefined> = {
+    KAFKA_BROKERS: '127.0.0.1:9092',
+    SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/pulse',
+    ...localDefaults(),
+    ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    // Name the variable, never echo its value: it may be a secret.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  return {
+    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS },
+    schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    databaseUrl: c.DATABASE_URL,
+    api: { host: c.API_HOST, port: c.API_PORT },
+    auth: { jwtSecret: c.JWT_SECRET },
+    checks: {
+      timeoutMs: c.CHECK_TIMEOUT_MS,
+      defaultIntervalSeconds: c.DEFAULT_CHECK_INTERVAL_SECONDS,
+      minIntervalSeconds: c.MIN_CHECK_INTERVAL_SECONDS,
+      jitterRatio: c.CHECK_JITTER_RATIO,
+    },
+    statusRules: { slowCheckMs: c.SLOW_CHECK_MS, failuresBeforeRed: c.FAILURES_BEFORE_RED },
+    logLevel: c.LOG_LEVEL,
+  };
+}

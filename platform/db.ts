@@ -1,0 +1,51 @@
+// Postgres access: one pg pool for queries, knex only for migrations.
+import pg from 'pg';
+import knex from 'knex';
+import path from 'node:path';
+import { projectRoot } from './config.js';
+
+// BIGINT counts and offsets come back as strings by default; they fit in a JS number here
+// (offsets < 2^53), and treating them as numbers everywhere keeps the code honest.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Db = pg.Pool;
+export type Tx = pg.PoolClient;
+
+export function createDb(databaseUrl: string, max = 10): Db {
+  return new pg.Pool({ connectionString: databaseUrl, max, application_name: 'pulse' });
+}
+
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = await db.connect();
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    tx.release();
+  }
+}
+
+export const migrationsDir = path.join(projectRoot, 'projections', 'migrations');
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(databaseUrl: string): Promise<string[]> {
+  const k = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  try {
+    const [, applied] = (await k.migrate.latest({ directory: migrationsDir, loadExtensions: ['.ts'] })) as [number, string[]];
+    return applied;
+  } finally {
+    await k.destroy();
+  }
+}
+
+/** Postgres errors that say "try again later", as opposed to "this data can never apply". */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  // 08: connection, 40: serialization/deadlock, 53: resources, 57: shutdown/cancel
+  return /^(08|40|53|57)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
+}

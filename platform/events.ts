@@ -1,0 +1,157 @@
+// Typed domain events and the one place that turns them into Avro records and back.
+// Wire shapes come from schemas/types.generated.ts; the rest of the code works with the
+// flat, discriminated events below and never sees Avro unions or registry ids.
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type {
+  HealthChecked as HealthCheckedWire,
+  IntegrationConnected,
+  IntegrationDisconnected,
+  IntegrationLifecycleEvent,
+  IntegrationUpdated,
+} from '../schemas/types.generated.js';
+import { schemas, type AvroSchema, type SchemaName } from '../schemas/index.js';
+import type { IncomingRecord, OutgoingRecord } from './kafka.js';
+import type { Topics } from './topics.js';
+
+interface EventMeta {
+  eventId: string;
+  integrationId: string;
+  userId: string;
+  occurredAt: number;
+}
+
+export type HealthChecked = HealthCheckedWire & { type: 'HealthChecked' };
+
+export type LifecycleEvent =
+  | (EventMeta & { type: 'IntegrationConnected' } & Omit<IntegrationConnected, 'config'> & { config: Record<string, unknown> })
+  | (EventMeta & { type: 'IntegrationUpdated' } & Omit<IntegrationUpdated, 'config'> & { config: Record<string, unknown> | null })
+  | (EventMeta & { type: 'IntegrationDisconnected' } & IntegrationDisconnected);
+
+export type PulseEvent = LifecycleEvent | HealthChecked;
+export type EventType = PulseEvent['type'];
+
+const ns = 'pulse.integrations.';
+
+/** A record that can never be decoded into a known event (poison): send it to the DLQ. */
+export class UndecodableRecord extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndecodableRecord';
+  }
+}
+
+function lifecycleToWire(e: LifecycleEvent): IntegrationLifecycleEvent {
+  const meta = { eventId: e.eventId, integrationId: e.integrationId, userId: e.userId, occurredAt: e.occurredAt };
+  switch (e.type) {
+    case 'IntegrationConnected':
+      return { ...meta, payload: { [`${ns}IntegrationConnected`]: { provider: e.provider, displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: JSON.stringify(e.config) } } as IntegrationLifecycleEvent['payload'] };
+    case 'IntegrationUpdated':
+      return { ...meta, payload: { [`${ns}IntegrationUpdated`]: { displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: e.config === null ? null : JSON.stringify(e.config) } } as IntegrationLifecycleEvent['payload'] };
+    case 'IntegrationDisconnected':
+      return { ...meta, payload: { [`${ns}IntegrationDisconnected`]: { reason: e.reason } } as IntegrationLifecycleEvent['payload'] };
+  }
+}
+
+function lifecycleFromWire(w: IntegrationLifecycleEvent): LifecycleEvent {
+  const meta = { eventId: w.eventId, integrationId: w.integrationId, userId: w.userId, occurredAt: w.occurredAt };
+  const [branch, body] = Object.entries(w.payload)[0] as [string, unknown];
+  switch (branch) {
+    case `${ns}IntegrationConnected`: {
+      const b = body as IntegrationConnected;
+      return { ...meta, type: 'IntegrationConnected', provider: b.provider, displayName: b.displayName, checkIntervalSeconds: b.checkIntervalSeconds, config: parseConfig(b.config) };
+    }
+    case `${ns}IntegrationUpdated`: {
+      const b = body as IntegrationUpdated;
+      return { ...meta, type: 'IntegrationUpdated', displayName: b.displayName, checkIntervalSeconds: b.checkIntervalSeconds, config: b.config === null ? null : parseConfig(b.config) };
+    }
+    case `${ns}IntegrationDisconnected`:
+      return { ...meta, type: 'IntegrationDisconnected', reason: (body as IntegrationDisconnected).reason };
+    default:
+      throw new UndecodableRecord(`unknown lifecycle event ${branch}`);
+  }
+}
+
+function parseConfig(json: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    /* fall through */
+  }
+  throw new UndecodableRecord('config is not a JSON object');
+}
+
+export interface EventCodec {
+  /** Registers every value schema under `<topic>-value` with BACKWARD compatibility. */
+  registerSchemas(): Promise<void>;
+  encode(event: PulseEvent): Promise<OutgoingRecord>;
+  decode(record: IncomingRecord): Promise<PulseEvent>;
+}
+
+export function createEventCodec(registryUrl: string, topics: Topics): EventCodec {
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const topicSchema: Record<string, SchemaName> = {
+    [topics.lifecycle]: 'IntegrationLifecycleEvent',
+    [topics.checks]: 'HealthChecked',
+  };
+  const ids = new Map<SchemaName, Promise<number>>();
+
+  const idFor = (name: SchemaName, topic: string) => {
+    let id = ids.get(name);
+    if (!id) {
+      id = registerSubject(registry, registryUrl, topics.subject(topic), schemas[name]);
+      id.catch(() => ids.delete(name));
+      ids.set(name, id);
+    }
+    return id;
+  };
+
+  return {
+    async registerSchemas() {
+      for (const [topic, name] of Object.entries(topicSchema)) await idFor(name, topic);
+    },
+
+    async encode(event) {
+      if (event.type === 'HealthChecked') {
+        const { type: _type, ...wire } = event;
+        const id = await idFor('HealthChecked', topics.checks);
+        return { key: event.integrationId, value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
+      }
+      const id = await idFor('IntegrationLifecycleEvent', topics.lifecycle);
+      return { key: event.integrationId, value: await registry.encode(id, lifecycleToWire(event)), headers: { 'event-type': event.type } };
+    },
+
+    async decode(record) {
+      const name = topicSchema[record.topic];
+      if (!name) throw new UndecodableRecord(`no schema for topic ${record.topic}`);
+      if (!record.value) throw new UndecodableRecord('record has no value');
+      let wire: unknown;
+      try {
+        // Resolve the writer's schema into ours, so old events gain new fields' defaults.
+        wire = await registry.decode(record.value, { [SchemaType.AVRO]: { readerSchema: schemas[name] as never } });
+      } catch (err) {
+        if (isRegistryUnavailable(err)) throw err; // retriable: not the record's fault
+        throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);
+      }
+      if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
+      return lifecycleFromWire(wire as IntegrationLifecycleEvent);
+    },
+  };
+}
+
+function isRegistryUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; status?: number; cause?: { code?: string } };
+  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED' || (typeof e?.status === 'number' && e.status >= 500);
+}
+
+async function registerSubject(registry: SchemaRegistry, registryUrl: string, subject: string, schema: AvroSchema): Promise<number> {
+  // Set the subject's rule first so even the very first version is registered under it.
+  const res = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: 'BACKWARD' }),
+  });
+  if (!res.ok) throw new Error(`schema registry refused compatibility config for ${subject}: HTTP ${res.status}`);
+  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+  return id;
+}

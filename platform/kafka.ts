@@ -1,0 +1,209 @@
+// All Kafka access goes through this module (KafkaJS is in maintenance mode; keeping it
+// behind a small surface lets us swap the client). Topics are created explicitly, never
+// auto-created; producers are idempotent; consumers never auto-commit — each runtime
+// decides where its truth about offsets lives.
+import { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  config: Record<string, string>;
+}
+
+export interface OutgoingRecord {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface IncomingBatch {
+  topic: string;
+  partition: number;
+  records: IncomingRecord[];
+  highWatermark: bigint;
+}
+
+export interface KafkaClient {
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  producer(): Promise<EventProducer>;
+  consume(opts: ConsumeOptions): Promise<RunningConsumer>;
+  /** Earliest and next-to-write offset of every partition of a topic. */
+  partitionOffsets(topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]>;
+  close(): Promise<void>;
+}
+
+export interface EventProducer {
+  send(topic: string, records: OutgoingRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  groupId: string;
+  topics: string[];
+  /** Called before any batch of a newly assigned set of partitions is handled. */
+  onAssigned?: (assignment: Record<string, number[]>) => Promise<void> | void;
+  eachBatch: (batch: IncomingBatch, control: BatchControl) => Promise<void>;
+}
+
+export interface BatchControl {
+  /** Move the fetch position of a partition (e.g. to a checkpoint kept elsewhere). */
+  seek(topic: string, partition: number, offset: bigint): void;
+  heartbeat(): Promise<void>;
+  isStale(): boolean;
+}
+
+export interface RunningConsumer {
+  seek(topic: string, partition: number, offset: bigint): void;
+  stop(): Promise<void>;
+}
+
+function kafkaLogCreator(log: Logger) {
+  return () => ({ namespace, level, log: entry }: LogEntry) => {
+    const { message, ...rest } = entry;
+    const fields = { component: 'kafkajs', namespace, ...rest };
+    if (level <= KafkaLogLevel.ERROR) log.error(fields, message);
+    else if (level === KafkaLogLevel.WARN) log.warn(fields, message);
+    else log.debug(fields, message);
+  };
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
+}
+
+export function createKafkaClient(config: Config, log: Logger): KafkaClient {
+  const kafka = new Kafka({
+    clientId: config.kafka.clientId,
+    brokers: config.kafka.brokers,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+  const open = new Set<{ close(): Promise<void> }>();
+
+  return {
+    async ensureTopics(specs) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.name));
+        if (missing.length) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((s) => ({
+              topic: s.name,
+              numPartitions: s.partitions,
+              replicationFactor: 1,
+              configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+            })),
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
+    async partitionOffsets(topic) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
+    async producer() {
+      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      const handle: EventProducer = {
+        async send(topic, records) {
+          if (!records.length) return;
+          await p.send({
+            topic,
+            acks: -1,
+            messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+          });
+        },
+        async close() {
+          open.delete(handle);
+          await p.disconnect();
+        },
+      };
+      open.add(handle);
+      return handle;
+    },
+
+    async consume(opts) {
+      const consumer: Consumer = kafka.consumer({
+        groupId: opts.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        maxWaitTimeInMs: 100,
+        retry: { retries: 10 },
+      });
+      let assigned: Promise<void> = Promise.resolve();
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        assigned = Promise.resolve(opts.onAssigned?.(e.payload.memberAssignment));
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+      const seek = (topic: string, partition: number, offset: bigint) =>
+        consumer.seek({ topic, partition, offset: offset.toString() });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, heartbeat, isStale }) => {
+          await assigned;
+          const records: IncomingRecord[] = batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: BigInt(m.offset),
+            key: m.key ? m.key.toString('utf8') : null,
+            value: m.value,
+            headers: headersToStrings(m.headers),
+            timestamp: Number(m.timestamp),
+          }));
+          await opts.eachBatch(
+            { topic: batch.topic, partition: batch.partition, records, highWatermark: BigInt(batch.highWatermark) },
+            { seek, heartbeat, isStale },
+          );
+        },
+      });
+      const handle = {
+        seek,
+        async stop() {
+          open.delete(handle);
+          await consumer.disconnect();
+        },
+        close: async () => handle.stop(),
+      };
+      open.add(handle);
+      return handle;
+    },
+
+    async close() {
+      await Promise.allSettled([...open].map((h) => h.close()));
+    },
+  };
+}

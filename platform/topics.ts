@@ -1,0 +1,47 @@
+// Topic names and settings. Every topic is keyed by integrationId so one integration's
+// events stay in order on one partition, and workers/projectors scale by partition.
+import type { Config } from './config.js';
+import type { TopicSpec } from './kafka.js';
+import type { SchemaName } from '../schemas/index.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const topicCatalog = {
+  /** Integration lifecycle; kept forever because workers rebuild their schedule from it. */
+  lifecycle: { name: 'integrations.lifecycle', schema: 'IntegrationLifecycleEvent', retentionMs: -1 },
+  /** HealthChecked facts; kept long enough to rebuild every rollup. */
+  checks: { name: 'health.checks', schema: 'HealthChecked', retentionMs: 400 * DAY_MS },
+} as const satisfies Record<string, { name: string; schema: SchemaName; retentionMs: number }>;
+
+export type TopicKey = keyof typeof topicCatalog;
+
+export interface Topics {
+  lifecycle: string;
+  checks: string;
+  dlq(topic: string): string;
+  /** Registry subject of a topic's value schema (TopicNameStrategy). */
+  subject(topic: string): string;
+}
+
+export function topicsFor(config: Config): Topics {
+  const p = config.kafka.topicPrefix;
+  return {
+    lifecycle: p + topicCatalog.lifecycle.name,
+    checks: p + topicCatalog.checks.name,
+    dlq: (topic) => `${topic}.dlq`,
+    subject: (topic) => `${topic}-value`,
+  };
+}
+
+export function topicSpecs(config: Config): TopicSpec[] {
+  const topics = topicsFor(config);
+  const specs: TopicSpec[] = [];
+  for (const key of Object.keys(topicCatalog) as TopicKey[]) {
+    const name = topics[key];
+    const { retentionMs } = topicCatalog[key];
+    const base = { 'cleanup.policy': 'delete', 'min.insync.replicas': '1' };
+    specs.push({ name, partitions: config.kafka.partitions, config: { ...base, 'retention.ms': String(retentionMs) } });
+    specs.push({ name: topics.dlq(name), partitions: 1, config: { ...base, 'retention.ms': String(30 * DAY_MS) } });
+  }
+  return specs;
+}

@@ -1,0 +1,83 @@
+// Generic HTTP check: request the URL, compare the status, optionally look for text in the body.
+import { z } from 'zod';
+import { failedAt, type CheckContext, type CheckObservation, type ProviderCheck } from './provider.js';
+import type { CheckError, CheckStep } from '../../schemas/types.generated.js';
+
+// Header names that carry credentials. Credentials belong in the encrypted credentials
+// store, never in integration config (which travels in events), so the API refuses them.
+const secretHeader = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token|x-access-token)$/i;
+
+export const httpConfigSchema = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((u) => { const p = new URL(u); return !p.username && !p.password; }, 'must not contain a user name or password'),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  expectedStatus: z.number().int().min(100).max(599).default(200),
+  bodyContains: z.string().min(1).max(1000).optional(),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'invalid header name'), z.string().max(1000))
+    .refine((h) => !Object.keys(h).some((k) => secretHeader.test(k)), 'must not contain credentials (Authorization, Cookie, API keys)')
+    .optional(),
+}).strict();
+
+export type HttpCheckConfig = z.infer<typeof httpConfigSchema>;
+
+function networkError(err: unknown, signal: AbortSignal): CheckError {
+  if (signal.aborted) return { code: 'timeout', message: 'no response within the check timeout', retryAfterSeconds: null };
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? '';
+  if (code === 'ECONNREFUSED') return { code: 'connection_refused', message: 'connection refused', retryAfterSeconds: null };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns_failure', message: 'host name not found', retryAfterSeconds: null };
+  if (/CERT|SSL|TLS/.test(code)) return { code: 'tls_error', message: `TLS handshake failed (${code})`, retryAfterSeconds: null };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return { code: 'connection_reset', message: 'connection reset', retryAfterSeconds: null };
+  return { code: 'network_error', message: code ? `network error (${code})` : 'network error', retryAfterSeconds: null };
+}
+
+function statusError(status: number, expected: number, retryAfter: string | null): CheckError {
+  const message = `HTTP ${status}, expected ${expected}`;
+  if (status === 401) return { code: 'unauthorized', message, retryAfterSeconds: null };
+  if (status === 403) return { code: 'forbidden', message, retryAfterSeconds: null };
+  if (status === 429) {
+    const seconds = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
+    return { code: 'rate_limited', message, retryAfterSeconds: seconds };
+  }
+  if (status >= 500) return { code: 'server_error', message, retryAfterSeconds: null };
+  return { code: 'unexpected_status', message, retryAfterSeconds: null };
+}
+
+async function check(config: HttpCheckConfig, ctx: CheckContext): Promise<CheckObservation> {
+  const steps: CheckStep[] = [];
+  let t = ctx.elapsed();
+  let res: Response;
+  try {
+    res = await fetch(config.url, { method: config.method, headers: config.headers, redirect: 'manual', signal: ctx.signal });
+  } catch (err) {
+    return failedAt(steps, 'request', t, ctx, networkError(err, ctx.signal));
+  }
+  steps.push({ name: 'request', durationMs: Math.round(ctx.elapsed() - t), outcome: 'succeeded', detail: `HTTP ${res.status}` });
+
+  t = ctx.elapsed();
+  if (res.status !== config.expectedStatus) {
+    await res.body?.cancel().catch(() => undefined);
+    return failedAt(steps, 'status', t, ctx, statusError(res.status, config.expectedStatus, res.headers.get('retry-after')), res.status);
+  }
+  steps.push({ name: 'status', durationMs: 0, outcome: 'succeeded', detail: null });
+
+  if (config.bodyContains !== undefined) {
+    t = ctx.elapsed();
+    let body: string;
+    try {
+      body = await res.text();
+    } catch (err) {
+      return failedAt(steps, 'body_match', t, ctx, networkError(err, ctx.signal), res.status);
+    }
+    // The response body is never copied into the event: it may hold user data.
+    if (!body.includes(config.bodyContains)) {
+      return failedAt(steps, 'body_match', t, ctx, { code: 'body_mismatch', message: 'expected text not found in the response', retryAfterSeconds: null }, res.status);
+    }
+    steps.push({ name: 'body_match', durationMs: Math.round(ctx.elapsed() - t), outcome: 'succeeded', detail: null });
+  } else {
+    await res.body?.cancel().catch(() => undefined);
+  }
+  return { outcome: 'succeeded', steps, httpStatus: res.status, error: null, quota: null };
+}
+
+export const httpCheck: ProviderCheck<HttpCheckConfig> = { provider: 'http', configSchema: httpConfigSchema, check };

@@ -1,0 +1,108 @@
+// The check worker: a member of the `pulse-check-workers` consumer group over the lifecycle
+// topic. Each worker checks the integrations of the partitions it is assigned. It never
+// commits offsets: on every assignment it re-reads its partitions from the start, which
+// rebuilds its schedule from the log (the topic is small and kept forever).
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../platform/config.js';
+import { UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
+import type { KafkaClient } from '../platform/kafka.js';
+import type { Logger } from '../platform/logger.js';
+import type { Topics } from '../platform/topics.js';
+import { createBatchPublisher } from './batchPublisher.js';
+import { providerChecks } from './checks/index.js';
+import { runCheck } from './runCheck.js';
+import { CheckScheduler } from './scheduler.js';
+
+export interface WorkerDeps {
+  config: Config;
+  kafka: KafkaClient;
+  codec: EventCodec;
+  topics: Topics;
+  log: Logger;
+  groupPrefix?: string;
+}
+
+export interface RunningWorker {
+  scheduler: CheckScheduler;
+  stop(): Promise<void>;
+}
+
+export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const { config, kafka, codec, topics } = deps;
+  const log = deps.log.child({ component: 'check-worker' });
+  const producer = await kafka.producer();
+  const publisher = createBatchPublisher(producer, topics.checks);
+  const partitionOf = new Map<string, number>();
+
+  const scheduler = new CheckScheduler({
+    now: Date.now,
+    random: Math.random,
+    setTimer: (fn, ms) => setTimeout(fn, ms).unref(),
+    clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+    jitterRatio: config.checks.jitterRatio,
+    maxConcurrent: 200,
+    check: (integration, trigger) =>
+      runCheck(integration, providerChecks[integration.provider], trigger, {
+        timeoutMs: config.checks.timeoutMs,
+        now: Date.now,
+        monotonic: () => performance.now(),
+        newId: randomUUID,
+      }),
+    publish: async (event) => {
+      await publisher.publish(await codec.encode(event));
+      log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
+    },
+    onError: (err, integrationId) => log.error({ integrationId, err: { message: (err as Error)?.message } }, 'check could not be published'),
+  });
+
+  const apply = (e: LifecycleEvent) => {
+    if (e.type === 'IntegrationDisconnected') return scheduler.remove(e.integrationId);
+    const known = current.get(e.integrationId);
+    if (e.type === 'IntegrationConnected') {
+      current.set(e.integrationId, { integrationId: e.integrationId, userId: e.userId, provider: e.provider, config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, connectedAt: e.occurredAt });
+    } else if (known) {
+      current.set(e.integrationId, { ...known, config: e.config ?? known.config, checkIntervalSeconds: e.checkIntervalSeconds ?? known.checkIntervalSeconds });
+    }
+    const next = current.get(e.integrationId);
+    if (next) scheduler.upsert(next, next.connectedAt);
+  };
+  const current = new Map<string, Parameters<CheckScheduler['upsert']>[0] & { connectedAt: number }>();
+
+  const consumer = await kafka.consume({
+    groupId: `${deps.groupPrefix ?? ''}pulse-check-workers`,
+    topics: [topics.lifecycle],
+    onAssigned: (assignment) => {
+      const mine = new Set(assignment[topics.lifecycle] ?? []);
+      scheduler.retain((id) => mine.has(partitionOf.get(id) ?? -1));
+      for (const [id, p] of partitionOf) if (!mine.has(p)) { partitionOf.delete(id); current.delete(id); }
+      log.info({ partitions: [...mine] }, 'partitions assigned');
+    },
+    eachBatch: async (batch) => {
+      for (const record of batch.records) {
+        try {
+          const event = await codec.decode(record);
+          if (event.type === 'HealthChecked') continue;
+          partitionOf.set(event.integrationId, record.partition);
+          apply(event);
+        } catch (err) {
+          // The projector dead-letters poison records; the worker just skips them.
+          if (!(err instanceof UndecodableRecord)) throw err;
+          log.warn({ partition: record.partition, offset: record.offset.toString(), reason: err.message }, 'skipping undecodable lifecycle record');
+        }
+      }
+    },
+  });
+
+  log.info('check worker started');
+  return {
+    scheduler,
+    async stop() {
+      scheduler.stop();
+      await consumer.stop();
+      await scheduler.idle();
+      await publisher.flush();
+      await producer.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// `integrations`: what each integration is (owner, provider, name, settings, interval),
+// from the lifecycle topic.
+import type { Tx } from '../platform/db.js';
+import type { LifecycleEvent, PulseEvent } from '../platform/events.js';
+import type { Projection } from './projection.js';
+
+export interface IntegrationRow {
+  integrationId: string;
+  userId: string;
+  provider: string;
+  displayName: string;
+  config: Record<string, unknown>;
+  checkIntervalSeconds: number;
+  state: 'active' | 'disconnected';
+  connectedAt: number;
+  updatedAt: number;
+  disconnectedAt: number | null;
+}
+
+/** Pure: the row after one lifecycle event (undefined = no row yet, e.g. update before connect). */
+export function evolveIntegration(row: IntegrationRow | undefined, e: LifecycleEvent): IntegrationRow | undefined {
+  switch (e.type) {
+    case 'IntegrationConnected':
+      return {
+        integrationId: e.integrationId, userId: e.userId, provider: e.provider, displayName: e.displayName,
+        config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, state: 'active',
+        connectedAt: e.occurredAt, updatedAt: e.occurredAt, disconnectedAt: null,
+      };
+    case 'IntegrationUpdated':
+      if (!row) return undefined;
+      return {
+        ...row,
+        displayName: e.displayName ?? row.displayName,
+        checkIntervalSeconds: e.checkIntervalSeconds ?? row.checkIntervalSeconds,
+        config: e.config ?? row.config,
+        updatedAt: e.occurredAt,
+      };
+    case 'IntegrationDisconnected':
+      if (!row) return undefined;
+      return { ...row, state: 'disconnected', updatedAt: e.occurredAt, disconnectedAt: e.occurredAt };
+  }
+}
+
+const lifecycleTypes = new Set(['IntegrationConnected', 'IntegrationUpdated', 'IntegrationDisconnected']);
+
+export const integrationsProjection: Projection<LifecycleEvent> = {
+  name: 'integrations',
+  topic: (t) => t.lifecycle,
+  handles: (e: PulseEvent): e is LifecycleEvent => lifecycleTypes.has(e.type),
+
+  async apply(tx: Tx, events: LifecycleEvent[]) {
+    const ids = [...new Set(events.map((e) => e.integrationId))];
+    const { rows } = await tx.query(
+      `SELECT integration_id, user_id, provider, display_name, config, check_interval_seconds, state,
+              (extract(epoch from connected_at) * 1000)::bigint AS connected_at,
+              (extract(epoch from updated_at) * 1000)::bigint AS updated_at,
+              (extract(epoch from disconnected_at) * 1000)::bigint AS disconnected_at
+         FROM integrations WHERE integration_id = ANY($1) FOR UPDATE`,
+      [ids],
+    );
+    const current = new Map<string, IntegrationRow | undefined>(rows.map((r) => [r.integration_id, {
+      integrationId: r.integration_id, userId: r.user_id, provider: r.provider, displayName: r.display_name,
+      config: r.config, checkIntervalSeconds: r.check_interval_seconds, state: r.state,
+      connectedAt: r.connected_at, updatedAt: r.updated_at, disconnectedAt: r.disconnected_at,
+    }]));
+    for (const e of events) current.set(e.integrationId, evolveIntegration(current.get(e.integrationId), e));
+
+    const next = [...current.values()].filter((r): r is IntegrationRow => r !== undefined);
+    if (!next.length) return [];
+    await tx.query(
+      `INSERT INTO integrations AS i (integration_id, user_id, provider, display_name, config, check_interval_seconds,
+                                      state, connected_at, updated_at, disconnected_at)
+       SELECT id, uid, prov, name, cfg::jsonb, ivl, st, to_timestamp(ca / 1000.0), to_timestamp(ua / 1000.0), to_timestamp(da / 1000.0)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[])
+              AS t(id, uid, prov, name, cfg, ivl, st, ca, ua, da)
+       ON CONFLICT (integration_id) DO UPDATE SET
+         user_id = excluded.user_id, provider = excluded.provider, display_name = excluded.display_name,
+         config = excluded.config, check_interval_seconds = excluded.check_interval_seconds, state = excluded.state,
+         connected_at = excluded.connected_at, updated_at = excluded.updated_at, disconnected_at = excluded.disconnected_at`,
+      [
+        next.map((r) => r.integrationId), next.map((r) => r.userId), next.map((r) => r.provider),
+        next.map((r) => r.displayName), next.map((r) => JSON.stringify(r.config)), next.map((r) => r.checkIntervalSeconds),
+        next.map((r) => r.state), next.map((r) => r.connectedAt), next.map((r) => r.updatedAt), next.map((r) => r.disconnectedAt),
+      ],
+    );
+    return next.map((r) => r.integrationId);
+  },
+};

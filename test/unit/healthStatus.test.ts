@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { evolveHealth, statusFromCheck, type IntegrationHealth } from '../../projections/healthStatus.js';
+import { aCheck, aFailedCheck } from '../support/checks.js';
+
+const rules = { slowCheckMs: 2000, failuresBeforeRed: 3 };
+
+function fold(checks: ReturnType<typeof aCheck>[]): IntegrationHealth {
+  return checks.reduce<IntegrationHealth | undefined>((h, c) => evolveHealth(h, c, rules), undefined) as IntegrationHealth;
+}
+
+describe('status rules', () => {
+  it('is green after a fast successful check', () => {
+    expect(statusFromCheck(aCheck({ durationMs: 150 }), 0, rules)).to.equal('green');
+  });
+
+  it('is yellow when a successful check is slower than the threshold', () => {
+    expect(statusFromCheck(aCheck({ durationMs: 2500 }), 0, rules)).to.equal('yellow');
+  });
+
+  it('is yellow when quota use reaches 80 %', () => {
+    expect(statusFromCheck(aCheck({ quota: { used: 80, limit: 100 } }), 0, rules)).to.equal('yellow');
+    expect(statusFromCheck(aCheck({ quota: { used: 79, limit: 100 } }), 0, rules)).to.equal('green');
+  });
+
+  it('turns a transient failure yellow, then red once failures persist', () => {
+    const t = Date.parse('2026-11-01T10:00:00Z');
+    const statuses = [0, 1, 2].map((i) => fold([aCheck({ startedAt: t }), ...Array.from({ length: i + 1 }, (_, k) => aFailedCheck('server_error', { startedAt: t + (k + 1) * 1000 }))]).status);
+    expect(statuses).to.deep.equal(['yellow', 'yellow', 'red']);
+  });
+
+  it('is red at once when only the user can fix it', () => {
+    for (const code of ['unauthorized', 'forbidden', 'invalid_config']) {
+      expect(statusFromCheck(aFailedCheck(code), 1, rules), code).to.equal('red');
+    }
+  });
+});
+
+describe('evolveHealth', () => {
+  const t = Date.parse('2026-11-01T10:00:00Z');
+
+  it('keeps the last success time through failures and resets the failure count on success', () => {
+    const h = fold([
+      aCheck({ startedAt: t }),
+      aFailedCheck('timeout', { startedAt: t + 60_000 }),
+      aFailedCheck('timeout', { startedAt: t + 120_000 }),
+    ]);
+    expect(h.lastSuccessAt).to.equal(t + 120);
+    expect(h.consecutiveFailures).to.equal(2);
+    expect(h.error?.code).to.equal('timeout');
+    expect(h.error?.resolution).to.be.a('string').and.not.empty;
+    const recovered = evolveHealth(h, aCheck({ startedAt: t + 180_000 }), rules);
+    expect(recovered).to.include({ status: 'green', consecutiveFailures: 0, error: null, checkCount: 4 });
+  });
+
+  it('counts a late, older check but does not let it overwrite the newer state', () => {
+    const newer = fold([aFailedCheck('timeout', { startedAt: t + 60_000 })]);
+    const after = evolveHealth(newer, aCheck({ startedAt: t }), rules);
+    expect(after.status).to.equal('yellow');
+    expect(after.lastCheckedAt).to.equal(newer.lastCheckedAt);
+    expect(after.checkCount).to.equal(2);
+  });
+
+  it('gives every error a message, resolution steps and a docs link', () => {
+    const h = fold([aFailedCheck('connection_refused')]);
+    expect(h.error).to.include({ code: 'connection_refused' });
+    expect(h.error?.message).to.match(/refused/);
+    expect(h.error?.docsUrl).to.match(/^https:\/\/.+#connection-refused$/);
+  });
+});
