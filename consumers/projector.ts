@@ -20,7 +20,6 @@ export interface ProjectorDeps {
   codec: EventCodec;
   topics: Topics;
   log: Logger;
-  groupPrefix?: string;
 }
 
 export async function readCheckpoint(tx: Tx | Db, projection: string, topic: string, partition: number, lock = false): Promise<bigint | null> {
@@ -85,7 +84,7 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps):
     });
 
   const consumer = await kafka.consume({
-    groupId: `${deps.groupPrefix ?? ''}pulse-projector-${projection.name}`,
+    groupId: topics.group(`pulse-projector-${projection.name}`),
     topics: [topic],
     onAssigned: async (assignment) => {
       for (const partition of assignment[topic] ?? []) {

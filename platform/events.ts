@@ -128,7 +128,8 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
       let wire: unknown;
       try {
         // Resolve the writer's schema into ours, so old events gain new fields' defaults.
-        wire = await registry.decode(record.value, { [SchemaType.AVRO]: { readerSchema: schemas[name] as never } });
+        // avsc yields class instances; the rest of the code (and deep equality) wants plain data.
+        wire = structuredClone(await registry.decode(record.value, { [SchemaType.AVRO]: { readerSchema: schemas[name] as never } }));
       } catch (err) {
         if (isRegistryUnavailable(err)) throw err; // retriable: not the record's fault
         throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);

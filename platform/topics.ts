@@ -19,6 +19,8 @@ export interface Topics {
   lifecycle: string;
   checks: string;
   dlq(topic: string): string;
+  /** Consumer group id; prefixed like the topics so separate deployments never share a group. */
+  group(name: string): string;
   /** Registry subject of a topic's value schema (TopicNameStrategy). */
   subject(topic: string): string;
 }
@@ -29,6 +31,7 @@ export function topicsFor(config: Config): Topics {
     lifecycle: p + topicCatalog.lifecycle.name,
     checks: p + topicCatalog.checks.name,
     dlq: (topic) => `${topic}.dlq`,
+    group: (name) => p + name,
     subject: (topic) => `${topic}-value`,
   };
 }

@@ -20,7 +20,6 @@ export interface WorkerDeps {
   codec: EventCodec;
   topics: Topics;
   log: Logger;
-  groupPrefix?: string;
 }
 
 export interface RunningWorker {
@@ -70,7 +69,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
   const current = new Map<string, Parameters<CheckScheduler['upsert']>[0] & { connectedAt: number }>();
 
   const consumer = await kafka.consume({
-    groupId: `${deps.groupPrefix ?? ''}pulse-check-workers`,
+    groupId: topics.group('pulse-check-workers'),
     topics: [topics.lifecycle],
     onAssigned: (assignment) => {
       const mine = new Set(assignment[topics.lifecycle] ?? []);

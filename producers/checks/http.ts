@@ -9,7 +9,7 @@ const secretHeader = /^(authorization|proxy-authorization|cookie|x-api-key|api-k
 
 export const httpConfigSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .refine((u) => { const p = new URL(u); return !p.username && !p.password; }, 'must not contain a user name or password'),
+    .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), 'must not contain a user name or password'),
   method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
   expectedStatus: z.number().int().min(100).max(599).default(200),
   bodyContains: z.string().min(1).max(1000).optional(),

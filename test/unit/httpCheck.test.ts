@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { httpCheck } from '../../producers/checks/http.js';
+import { runCheck, type ScheduledIntegration } from '../../producers/runCheck.js';
+import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+
+const env = (timeoutMs = 1000) => ({ timeoutMs, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+
+function integration(config: Record<string, unknown>): ScheduledIntegration {
+  return { integrationId: 'i', userId: 'u', provider: 'http', config, checkIntervalSeconds: 60 };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('HTTP check (over real HTTP)', () => {
+  let target: HttpTarget;
+  before(async () => { target = await startHttpTarget(); });
+  after(async () => target.close());
+
+  it('succeeds on the expected status and records timed steps', async () => {
+    const e = await runCheck(integration({ url: `${target.url}/ok`, bodyContains: 'operational' }), httpCheck, 'manual', env());
+    expect(e).to.include({ outcome: 'succeeded', httpStatus: 200, trigger: 'manual', error: null });
+    expect(e.steps.map((s) => s.name)).to.deep.equal(['request', 'status', 'body_match']);
+    expect(e.completedAt - e.startedAt).to.equal(e.durationMs);
+  });
+
+  it('reports an unexpected status as a server error with the status code', async () => {
+    target.set('broken', { status: 503 });
+    const e = await runCheck(integration({ url: `${target.url}/broken` }), httpCheck, 'scheduled', env());
+    expect(e).to.include({ outcome: 'failed', httpStatus: 503 });
+    expect(e.error).to.include({ code: 'server_error' });
+  });
+
+  it('reads Retry-After from a 429', async () => {
+    const server = await new Promise<net.Server>((resolve) => {
+      const s = net.createServer((sock) => sock.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Length: 0\r\n\r\n'));
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    const e = await runCheck(integration({ url: `http://127.0.0.1:${port}/` }), httpCheck, 'scheduled', env());
+    server.close();
+    expect(e.error).to.deep.equal({ code: 'rate_limited', message: 'HTTP 429, expected 200', retryAfterSeconds: 17 });
+  });
+
+  it('times out at the configured limit', async () => {
+    target.set('slow', { delayMs: 2000 });
+    const e = await runCheck(integration({ url: `${target.url}/slow` }), httpCheck, 'scheduled', env(300));
+    expect(e.error?.code).to.equal('timeout');
+    expect(e.durationMs).to.be.within(250, 1500);
+  });
+
+  it('tells a refused connection apart', async () => {
+    const e = await runCheck(integration({ url: `http://127.0.0.1:${await freePort()}/` }), httpCheck, 'scheduled', env());
+    expect(e.error?.code).to.equal('connection_refused');
+  });
+
+  it('notices when the expected text is missing, without copying the body into the event', async () => {
+    target.set('page', { body: 'maintenance mode: private-data-123' });
+    const e = await runCheck(integration({ url: `${target.url}/page`, bodyContains: 'operational' }), httpCheck, 'scheduled', env());
+    expect(e.error?.code).to.equal('body_mismatch');
+    expect(JSON.stringify(e)).not.to.contain('private-data-123');
+  });
+
+  it('refuses settings that would carry credentials', () => {
+    const bad = [
+      { url: 'https://user:pass@example.com/' },
+      { url: 'https://example.com/', headers: { Authorization: 'Bearer abc' } },
+      { url: 'ftp://example.com/' },
+    ];
+    for (const config of bad) expect(httpCheck.configSchema.safeParse(config).success, JSON.stringify(config)).to.equal(false);
+  });
+
+  it('reports invalid settings as a failed check, not a crash', async () => {
+    const e = await runCheck(integration({ url: 'not a url' }), httpCheck, 'scheduled', env());
+    expect(e.error?.code).to.equal('invalid_config');
+  });
+});
