@@ -1,0 +1,60 @@
+// Runs Pulse's roles in-process against the test stack, plus small HTTP helpers.
+import { issueUserToken } from '../../api/auth.js';
+import { startApi, startProjectors, startWorker, type Stoppable } from '../../cli/roles.js';
+import { loadConfig } from '../../platform/config.js';
+import { createRuntime, type Runtime } from '../../platform/runtime.js';
+
+export interface RunningPulse {
+  rt: Runtime;
+  apiUrl: string;
+  tokenFor(userId: string): string;
+  api(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any; text: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startPulse(opts: { roles?: ('api' | 'worker' | 'projectors')[]; logDestination?: NodeJS.WritableStream } = {}): Promise<RunningPulse> {
+  const roles = opts.roles ?? ['projectors', 'worker', 'api'];
+  const rt = createRuntime(loadConfig(), 'pulse-test', opts.logDestination as never);
+  const started: Stoppable[] = [];
+  let apiUrl = '';
+  if (roles.includes('projectors')) started.push(await startProjectors(rt));
+  if (roles.includes('worker')) started.push(await startWorker(rt));
+  if (roles.includes('api')) {
+    const api = await startApi(rt);
+    apiUrl = api.url;
+    started.push(api);
+  }
+  return {
+    rt,
+    apiUrl,
+    tokenFor: (userId) => issueUserToken(rt.config.auth.jwtSecret, userId),
+    async api(method, path, { token, body } = {}) {
+      const res = await fetch(apiUrl + path, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, body: parsed, text };
+    },
+    async stop() {
+      for (const r of started.reverse()) await r.stop();
+      await rt.close();
+    },
+  };
+}
+
+/** Polls until `probe` returns a truthy value, or fails with the last value seen. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    last = v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
