@@ -23,6 +23,8 @@ const configSchema = z.object({
   /** Prepended to every topic name; tests use it to get topics of their own. */
   TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   TOPIC_PARTITIONS: int(1, 1000).default(6),
+  /** How long a silent consumer keeps its partitions; lower means faster takeover after a crash. */
+  KAFKA_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   SCHEMA_REGISTRY_URL: z.url(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   API_HOST: z.string().default('127.0.0.1'),
@@ -42,7 +44,7 @@ const configSchema = z.object({
 export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config {
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number; sessionTimeoutMs: number };
   schemaRegistryUrl: string;
   databaseUrl: string;
   api: { host: string; port: number };
@@ -97,7 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   return {
-    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS },
+    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS, sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS },
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
     api: { host: c.API_HOST, port: c.API_PORT },

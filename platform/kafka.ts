@@ -157,8 +157,8 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
       const consumer: Consumer = kafka.consumer({
         groupId: opts.groupId,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: config.kafka.sessionTimeoutMs,
+        heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
         maxWaitTimeInMs: 100,
         retry: { retries: 10 },
       });

@@ -18,6 +18,14 @@ const advice: Record<string, Omit<ErrorAdvice, 'docsUrl'>> = {
     message: 'Could not connect: the service refused the connection.',
     resolution: 'Check that the service is running and that the address and port are right.',
   },
+  connection_reset: {
+    message: 'The connection to the service was cut off.',
+    resolution: 'Nothing to do if this is rare: we retry automatically. If it keeps happening, check the service and any proxy in front of it.',
+  },
+  network_error: {
+    message: 'A network problem stopped us from reaching the service.',
+    resolution: 'We retry automatically. If it lasts, check that the service is reachable from the internet.',
+  },
   dns_failure: {
     message: 'The service address could not be found.',
     resolution: 'Check the host name in the integration settings for typos.',

@@ -20,6 +20,7 @@ export const mochaHooks = {
       MIN_CHECK_INTERVAL_SECONDS: '1',
       CHECK_JITTER_RATIO: '0',
       API_PORT: '0',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
     });
     const reset = new pg.Client({ connectionString: stack.testDatabaseUrl });
     await reset.connect();

@@ -12,9 +12,17 @@ export interface RunningPulse {
   stop(): Promise<void>;
 }
 
-export async function startPulse(opts: { roles?: ('api' | 'worker' | 'projectors')[]; logDestination?: NodeJS.WritableStream } = {}): Promise<RunningPulse> {
+export interface StartOptions {
+  roles?: ('api' | 'worker' | 'projectors')[];
+  /** Capture logs (e.g. to scan them for secrets) at this level instead of the configured one. */
+  logs?: { destination: NodeJS.WritableStream; level: string };
+}
+
+export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse> {
   const roles = opts.roles ?? ['projectors', 'worker', 'api'];
-  const rt = createRuntime(loadConfig(), 'pulse-test', opts.logDestination as never);
+  const config = loadConfig();
+  if (opts.logs) config.logLevel = opts.logs.level as typeof config.logLevel;
+  const rt = createRuntime(config, 'pulse-test', opts.logs?.destination as never);
   const started: Stoppable[] = [];
   let apiUrl = '';
   if (roles.includes('projectors')) started.push(await startProjectors(rt));
