@@ -154,47 +154,74 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
     },
 
     async consume(opts) {
-      const consumer: Consumer = kafka.consumer({
-        groupId: opts.groupId,
-        allowAutoTopicCreation: false,
-        sessionTimeout: config.kafka.sessionTimeoutMs,
-        heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
-        maxWaitTimeInMs: 100,
-        retry: { retries: 10 },
-      });
-      let assigned: Promise<void> = Promise.resolve();
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        assigned = Promise.resolve(opts.onAssigned?.(e.payload.memberAssignment));
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+      let current: Consumer | undefined;
+      let stopped = false;
       const seek = (topic: string, partition: number, offset: bigint) =>
-        consumer.seek({ topic, partition, offset: offset.toString() });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, heartbeat, isStale }) => {
-          await assigned;
-          const records: IncomingRecord[] = batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: BigInt(m.offset),
-            key: m.key ? m.key.toString('utf8') : null,
-            value: m.value,
-            headers: headersToStrings(m.headers),
-            timestamp: Number(m.timestamp),
-          }));
-          await opts.eachBatch(
-            { topic: batch.topic, partition: batch.partition, records, highWatermark: BigInt(batch.highWatermark) },
-            { seek, heartbeat, isStale },
-          );
-        },
-      });
+        current?.seek({ topic, partition, offset: offset.toString() });
+
+      const start = async () => {
+        const consumer: Consumer = kafka.consumer({
+          groupId: opts.groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: config.kafka.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
+          maxWaitTimeInMs: 100,
+          retry: { retries: 10 },
+        });
+        let assigned: Promise<void> = Promise.resolve();
+        consumer.on(consumer.events.GROUP_JOIN, (e) => {
+          assigned = Promise.resolve(opts.onAssigned?.(e.payload.memberAssignment));
+        });
+        // KafkaJS gives up for good on "non-retriable" errors such as losing the broker for
+        // longer than its retries; a long-running service must come back by itself.
+        consumer.on(consumer.events.CRASH, (e) => {
+          if (e.payload.restart || stopped) return;
+          log.error({ groupId: opts.groupId, err: { message: e.payload.error.message } }, 'consumer crashed; recreating it in 2 s');
+          setTimeout(() => void restart(), 2_000);
+        });
+        current = consumer;
+        await consumer.connect();
+        await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, heartbeat, isStale }) => {
+            await assigned;
+            const records: IncomingRecord[] = batch.messages.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: BigInt(m.offset),
+              key: m.key ? m.key.toString('utf8') : null,
+              value: m.value,
+              headers: headersToStrings(m.headers),
+              timestamp: Number(m.timestamp),
+            }));
+            await opts.eachBatch(
+              { topic: batch.topic, partition: batch.partition, records, highWatermark: BigInt(batch.highWatermark) },
+              { seek, heartbeat, isStale },
+            );
+          },
+        });
+      };
+
+      const restart = async (): Promise<void> => {
+        if (stopped) return;
+        await current?.disconnect().catch(() => undefined);
+        try {
+          await start();
+        } catch (err) {
+          log.error({ groupId: opts.groupId, err: { message: (err as Error).message } }, 'consumer restart failed; trying again in 2 s');
+          setTimeout(() => void restart(), 2_000);
+        }
+      };
+
+      await start();
       const handle = {
         seek,
         async stop() {
+          stopped = true;
           open.delete(handle);
-          await consumer.disconnect();
+          await current?.disconnect();
         },
         close: async () => handle.stop(),
       };
