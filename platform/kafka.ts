@@ -183,8 +183,9 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
         await consumer.connect();
         await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
         await consumer.run({
+          // Resolving moves the in-memory fetch position only; nothing is committed to Kafka.
           autoCommit: false,
-          eachBatchAutoResolve: false,
+          eachBatchAutoResolve: true,
           eachBatch: async ({ batch, heartbeat, isStale }) => {
             await assigned;
             const records: IncomingRecord[] = batch.messages.map((m) => ({

@@ -12,7 +12,7 @@ const cli = path.join(projectRoot, 'cli', 'main.ts');
 
 function startProjectorProcess(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', cli, 'projector', 'integration_health'], {
-    cwd: projectRoot, env: process.env, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: projectRoot, env: process.env, stdio: ['ignore', process.env.CRASH_TEST_LOGS ? 'inherit' : 'ignore', 'inherit'],
   });
 }
 
@@ -72,11 +72,14 @@ describe('projector crash safety (SIGKILL while events flow)', function () {
     }
     expect([...onTopic.values()].reduce((a, b) => a + b, 0)).to.equal(produced);
 
+    let total = 0;
     const counts = await eventually(async () => {
       const { rows } = await rt.db.query('SELECT integration_id, check_count FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
-      const total = rows.reduce((a, r) => a + Number(r.check_count), 0);
+      total = rows.reduce((a, r) => a + Number(r.check_count), 0);
       return total >= produced && new Map(rows.map((r) => [r.integration_id as string, Number(r.check_count)]));
-    }, 'projector catching up', 90_000, 250);
+    }, 'projector catching up', 90_000, 250).catch((err) => {
+      throw new Error(`${err.message}: ${total} of ${produced} events applied`);
+    });
     await sleep(1_000); // anything applied twice would show up now
     const { rows } = await rt.db.query('SELECT integration_id, check_count FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
     const final = new Map(rows.map((r) => [r.integration_id as string, Number(r.check_count)]));
