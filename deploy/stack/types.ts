@@ -1,0 +1,31 @@
+// Shapes shared by the stack modules and exported to the app / test harness.
+
+export type ServiceName = 'postgres' | 'kafka' | 'registry';
+
+/** What `up` leaves running, as written to .stack/stack.json. */
+export interface StackInfo {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  databaseUrl: string;
+  testDatabaseUrl: string;
+  /** true = this stack runs (and `down` stops) the service; false = something else runs it. */
+  startedByStack: Record<ServiceName, boolean>;
+}
+
+export interface ServiceStatus {
+  service: ServiceName;
+  address: string;
+  up: boolean;
+  /** Run by this stack (pid file + marker), as opposed to an already-running external service. */
+  managed: boolean;
+  pid?: number;
+  note?: string;
+}
+
+/** Result of bringing one service up. */
+export interface ServiceUp {
+  address: string;
+  managed: boolean;
+  /** Was already running; nothing was started. */
+  reused: boolean;
+}
