@@ -13,18 +13,20 @@ import { startApi, startProjectors, startWorker, stopOnSignal } from './roles.js
 
 const demoUser = 'demo-user';
 
-const demoIntegrations = (target: HttpTarget) => [
+const demoIntegrations = [
   { displayName: 'Status page', endpoint: 'status-page', behaviour: {} },
   { displayName: 'Payments API (slow)', endpoint: 'payments', behaviour: { delayMs: 2500 } },
   { displayName: 'Legacy CRM (down)', endpoint: 'legacy-crm', behaviour: { status: 503, body: 'Service Unavailable' } },
-].map((d) => ({ ...d, body: { provider: 'http', displayName: d.displayName, checkIntervalSeconds: 30, config: { url: `${target.url}/${d.endpoint}`, expectedStatus: 200 } } }));
+];
+
+const demoRequests = (target: HttpTarget) => demoIntegrations.map((d) => ({ ...d, body: { provider: 'http', displayName: d.displayName, checkIntervalSeconds: 30, config: { url: `${target.url}/${d.endpoint}`, expectedStatus: 200 } } }));
 
 function step(message: string): void {
   process.stdout.write(`› ${message}\n`);
 }
 
 async function seedDemo(rt: Runtime, apiUrl: string, token: string, target: HttpTarget): Promise<void> {
-  const demos = demoIntegrations(target);
+  const demos = demoRequests(target);
   for (const d of demos) target.set(d.endpoint, d.behaviour);
   const { rows } = await rt.db.query('SELECT count(*)::int AS n FROM integrations WHERE user_id = $1', [demoUser]);
   if (rows[0].n > 0) return step(`demo user already has ${rows[0].n} integrations`);
@@ -37,6 +39,16 @@ async function seedDemo(rt: Runtime, apiUrl: string, token: string, target: Http
     if (res.status !== 202) throw new Error(`could not create demo integration: HTTP ${res.status} ${await res.text()}`);
   }
   step(`created ${demos.length} demo integrations for ${demoUser}`);
+}
+
+/** The demo user's integrations, once the projector has caught up with the ones just created. */
+async function demoRows(rt: Runtime): Promise<{ integration_id: string; display_name: string }[]> {
+  const expected = demoIntegrations.length;
+  for (let i = 0; ; i++) {
+    const { rows } = await rt.db.query('SELECT integration_id, display_name FROM integrations WHERE user_id = $1 ORDER BY display_name', [demoUser]);
+    if (rows.length >= expected || i >= 50) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function runDemo(): Promise<void> {
@@ -56,7 +68,7 @@ export async function runDemo(): Promise<void> {
 
   const token = issueUserToken(config.auth.jwtSecret, demoUser);
   await seedDemo(rt, api.url, token, target);
-  const { rows } = await rt.db.query('SELECT integration_id, display_name FROM integrations WHERE user_id = $1 ORDER BY display_name', [demoUser]);
+  const rows = await demoRows(rt);
 
   process.stdout.write(`
 Pulse is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)

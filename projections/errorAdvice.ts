@@ -10,6 +10,14 @@ export interface ErrorAdvice {
 const docsBase = 'https://docs.pulse.dev/troubleshooting';
 
 const advice: Record<string, Omit<ErrorAdvice, 'docsUrl'>> = {
+  slow_response: {
+    message: 'The service works but is answering slowly.',
+    resolution: 'Nothing to do unless it lasts; if it does, check the service\'s load or the network in between.',
+  },
+  quota_high: {
+    message: 'Most of the provider quota is used up.',
+    resolution: 'Reduce usage or raise the quota with the provider before it runs out.',
+  },
   timeout: {
     message: 'The service did not answer in time.',
     resolution: 'Nothing to do if this is rare: we retry automatically. If it keeps happening, check that the service is up and not overloaded.',

@@ -25,17 +25,24 @@ export interface IntegrationHealth {
   consecutiveFailures: number;
   latencyMs: number;
   httpStatus: number | null;
+  /** The failure, or the reason a successful check is degraded; null when all is well. */
   error: (ErrorAdvice & { code: string; detail: string }) | null;
   nextCheckAt: number | null;
   checkCount: number;
   lastEventId: string;
 }
 
+/** Why a successful check still counts as degraded, if it does. */
+export function degradation(check: HealthChecked, rules: StatusRules): { code: string; detail: string } | null {
+  if (check.outcome !== 'succeeded') return null;
+  if (check.durationMs > rules.slowCheckMs) return { code: 'slow_response', detail: `answered in ${check.durationMs} ms (limit ${rules.slowCheckMs} ms)` };
+  const q = check.quota;
+  if (q && q.limit > 0 && q.used / q.limit >= 0.8) return { code: 'quota_high', detail: `${Math.round((100 * q.used) / q.limit)} % of quota used` };
+  return null;
+}
+
 export function statusFromCheck(check: HealthChecked, consecutiveFailures: number, rules: StatusRules): HealthStatus {
-  if (check.outcome === 'succeeded') {
-    const quotaHigh = check.quota !== null && check.quota.limit > 0 && check.quota.used / check.quota.limit >= 0.8;
-    return check.durationMs > rules.slowCheckMs || quotaHigh ? 'yellow' : 'green';
-  }
+  if (check.outcome === 'succeeded') return degradation(check, rules) ? 'yellow' : 'green';
   if (check.error && userMustAct.has(check.error.code)) return 'red';
   return consecutiveFailures >= rules.failuresBeforeRed ? 'red' : 'yellow';
 }
@@ -49,7 +56,7 @@ export function evolveHealth(current: IntegrationHealth | undefined, check: Heal
 
   const ok = check.outcome === 'succeeded';
   const consecutiveFailures = ok ? 0 : (current?.consecutiveFailures ?? 0) + 1;
-  const code = ok ? null : check.error?.code ?? 'internal_error';
+  const problem = ok ? degradation(check, rules) : { code: check.error?.code ?? 'internal_error', detail: check.error?.message ?? '' };
   return {
     integrationId: check.integrationId,
     provider: check.provider,
@@ -60,7 +67,8 @@ export function evolveHealth(current: IntegrationHealth | undefined, check: Heal
     consecutiveFailures,
     latencyMs: check.durationMs,
     httpStatus: check.httpStatus,
-    error: code === null ? null : { code, detail: check.error?.message ?? '', ...adviceFor(code) },
+    // A yellow "degraded" status gets advice too, so nobody sees a colour without a reason.
+    error: problem === null ? null : { ...problem, ...adviceFor(problem.code) },
     nextCheckAt: check.nextCheckAt,
     checkCount,
     lastEventId: check.eventId,

@@ -60,6 +60,15 @@ describe('evolveHealth', () => {
     expect(after.checkCount).to.equal(2);
   });
 
+  it('explains a yellow degraded status even though the check succeeded', () => {
+    const slow = fold([aCheck({ durationMs: 2500 })]);
+    expect(slow.status).to.equal('yellow');
+    expect(slow.error).to.include({ code: 'slow_response' });
+    expect(slow.error?.detail).to.contain('2500 ms');
+    expect(fold([aCheck({ quota: { used: 90, limit: 100 } })]).error?.code).to.equal('quota_high');
+    expect(fold([aCheck()]).error).to.equal(null);
+  });
+
   it('gives every error a message, resolution steps and a docs link', () => {
     const h = fold([aFailedCheck('connection_refused')]);
     expect(h.error).to.include({ code: 'connection_refused' });
