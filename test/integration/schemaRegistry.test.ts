@@ -6,6 +6,9 @@ import { createEventCodec } from '../../platform/events.js';
 import { topicsFor } from '../../platform/topics.js';
 import { schemas } from '../../schemas/index.js';
 import { aCheck } from '../support/checks.js';
+import { ensureStackUp, readStackInfo } from '../../deploy/stack/index.js';
+import { stopRegistry } from '../../deploy/stack/registry.js';
+import { createProgress } from '../../deploy/stack/progress.js';
 
 describe('schema registry (Apicurio, Confluent API)', () => {
   const config = () => loadConfig();
@@ -51,5 +54,16 @@ describe('schema registry (Apicurio, Confluent API)', () => {
     expect(decoded).to.include({ eventId: event.eventId, integrationId: event.integrationId, outcome: 'succeeded' });
     const roundTrip = await codec.decode({ topic: topicsFor(c).checks, partition: 0, offset: 0n, key: record.key, value: record.value, headers: {}, timestamp: 0 });
     expect(roundTrip).to.deep.equal(event);
+  });
+
+  it('still decodes stored events after the registry restarts (schemas are persisted)', async function () {
+    this.timeout(120_000);
+    const c = config();
+    expect(readStackInfo()?.startedByStack.registry, 'this test restarts the registry started by `npm run stack:up`').to.equal(true);
+    const record = await createEventCodec(c.schemaRegistryUrl, topicsFor(c)).encode(aCheck({ integrationId: randomUUID() }));
+    await stopRegistry(createProgress(true));
+    await ensureStackUp({ quiet: true });
+    const fresh = new SchemaRegistry({ host: c.schemaRegistryUrl }); // no cached schemas
+    expect(await fresh.decode(record.value)).to.include({ outcome: 'succeeded' });
   });
 });
