@@ -1,11 +1,12 @@
 // The Express application: JSON in, JSON out, every input validated, errors in one shape.
 import express from 'express';
 import type { Logger } from '../platform/logger.js';
-import { requireUser } from './auth.js';
+import { requireAdmin, requireUser } from './auth.js';
+import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 
-export interface AppDeps extends IntegrationRoutesDeps {
+export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps {
   jwtSecret: string;
   log: Logger;
 }
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
+  app.use('/api/admin', requireAdmin(deps.jwtSecret), adminRoutes(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,6 +1,6 @@
 // `pulse` — the command line of the project (`npm run pulse -- <command>`).
 import { Command, InvalidArgumentError } from 'commander';
-import { issueUserToken } from '../api/auth.js';
+import { issueAdminToken, issueUserToken } from '../api/auth.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
@@ -50,6 +50,15 @@ program.command('token')
   .action((userId: string, opts: { ttl: number }) => {
     ensureDevSecrets();
     console.log(issueUserToken(loadConfig().auth.jwtSecret, userId, opts.ttl));
+  });
+
+program.command('admin-token')
+  .description('print an admin bearer token for the admin API (until the admin portal login exists)')
+  .argument('<adminId>', 'who the admin is (recorded as the actor)')
+  .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, 8 * 3600)
+  .action((adminId: string, opts: { ttl: number }) => {
+    ensureDevSecrets();
+    console.log(issueAdminToken(loadConfig().auth.jwtSecret, adminId, opts.ttl));
   });
 
 program.parseAsync().catch((err) => {

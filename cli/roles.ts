@@ -20,7 +20,7 @@ export function allProjections(rt: Runtime): Projection<any>[] {
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
   const producer = await rt.kafka.producer();
   const app = createApp({
-    db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log,
+    db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     jwtSecret: rt.config.auth.jwtSecret,
     defaultIntervalSeconds: rt.config.checks.defaultIntervalSeconds,
     minIntervalSeconds: rt.config.checks.minIntervalSeconds,
