@@ -6,6 +6,7 @@ import { runProjector } from '../consumers/projector.js';
 import type { Runtime } from '../platform/runtime.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
 import { integrationsProjection } from '../projections/integrations.js';
+import { healthHistoryProjection } from '../projections/healthHistory.js';
 import type { Projection } from '../projections/projection.js';
 import { startCheckWorker } from '../producers/worker.js';
 
@@ -14,7 +15,7 @@ export interface Stoppable {
 }
 
 export function allProjections(rt: Runtime): Projection<any>[] {
-  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules)];
+  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules), healthHistoryProjection(rt.config.statusRules)];
 }
 
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {

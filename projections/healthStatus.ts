@@ -51,6 +51,7 @@ export function statusFromCheck(check: HealthChecked, consecutiveFailures: numbe
 export function evolveHealth(current: IntegrationHealth | undefined, check: HealthChecked, rules: StatusRules): IntegrationHealth {
   // Events of one integration arrive in order, but a late retry of an old check must not
   // overwrite a newer observation: keep the newest by completion time for "current" fields.
+  if (current?.lastEventId === check.eventId) return current; // the same check delivered again
   const checkCount = (current?.checkCount ?? 0) + 1;
   if (current && check.completedAt < current.lastCheckedAt) return { ...current, checkCount, lastEventId: check.eventId };
 

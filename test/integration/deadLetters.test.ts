@@ -25,16 +25,19 @@ describe('dead letters', function () {
 
     await eventually(async () => {
       const { rows } = await rt.db.query('SELECT check_count FROM integration_health_checks WHERE integration_id = $1', [integrationId]);
-      return rows[0]?.check_count === 1;
-    }, 'the valid event after the poison ones to be applied');
+      const history = await rt.db.query('SELECT 1 FROM integration_health_history WHERE integration_id = $1', [integrationId]);
+      return rows[0]?.check_count === 1 && history.rowCount === 1;
+    }, 'the valid event after the poison ones to be applied by both projections');
 
-    const dead = (await readTopic(rt.config, rt.topics.dlq(rt.topics.checks))).filter((r) => r.key === integrationId);
+    // Every projection reading the topic dead-letters what it could not decode, on its own.
+    const all = (await readTopic(rt.config, rt.topics.dlq(rt.topics.checks))).filter((r) => r.key === integrationId);
+    expect(new Set(all.map((r) => r.headers['dlq-consumer']))).to.deep.equal(new Set(['integration_health', 'health_history']));
+    const dead = all.filter((r) => r.headers['dlq-consumer'] === 'integration_health');
     expect(dead).to.have.length(2);
     for (const d of dead) {
       expect(d.headers['dlq-reason']).to.match(/decode|schema/i);
       expect(d.headers['dlq-source-topic']).to.equal(rt.topics.checks);
       expect(d.headers['dlq-source-offset']).to.match(/^\d+$/);
-      expect(d.headers['dlq-consumer']).to.equal('integration_health');
     }
     expect(dead[0]?.value?.toString()).to.equal('{"not":"avro"}'); // original bytes kept for re-drive
   });
