@@ -11,7 +11,7 @@ import { readTopic } from '../support/topicReader.js';
 const cli = path.join(projectRoot, 'cli', 'main.ts');
 
 function startProjectorProcess(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', cli, 'projector', 'integration_health'], {
+  return spawn(process.execPath, ['--import', 'tsx', cli, 'projector', 'integration_health', 'health_history'], {
     cwd: projectRoot, env: process.env, stdio: ['ignore', process.env.CRASH_TEST_LOGS ? 'inherit' : 'ignore', 'inherit'],
   });
 }
@@ -85,6 +85,21 @@ describe('projector crash safety (SIGKILL while events flow)', function () {
     const final = new Map(rows.map((r) => [r.integration_id as string, Number(r.check_count)]));
     expect(final).to.deep.equal(counts);
     expect(final).to.deep.equal(onTopic);
+
+    // History and rollups, projected by their own consumer in the same process, agree too.
+    const perIntegration = async (sql: string) => {
+      const r = await rt.db.query(sql, [integrations]);
+      return new Map(r.rows.map((x) => [x.integration_id as string, Number(x.n)]));
+    };
+    await eventually(async () => {
+      const h = await perIntegration('SELECT integration_id, count(*) AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1');
+      return [...h.values()].reduce((a, b) => a + b, 0) >= produced;
+    }, 'history catching up', 60_000, 250);
+    await sleep(1_000);
+    expect(await perIntegration('SELECT integration_id, count(*) AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1')).to.deep.equal(onTopic);
+    for (const g of ['hour', 'month']) {
+      expect(await perIntegration(`SELECT integration_id, sum(checks) AS n FROM health_rollups_integration WHERE integration_id = ANY($1) AND granularity = '${g}' GROUP BY 1`), g).to.deep.equal(onTopic);
+    }
     child.kill('SIGTERM');
   });
 });
