@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
 import { ensureDevSecrets } from './devSecrets.js';
-import { startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
+import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
 const program = new Command('pulse')
@@ -42,6 +42,17 @@ program.command('migrate').description('apply pending database migrations').acti
   const applied = await migrate(loadConfig().databaseUrl);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
 });
+
+program.command('cleanup')
+  .description('apply retention now: drop history older than HISTORY_RETENTION_DAYS, old hourly rollups; create partitions ahead')
+  .action(async () => {
+    const rt = createRuntime(loadConfig(), 'pulse-cleanup');
+    try {
+      await runRetention(rt);
+    } finally {
+      await rt.close();
+    }
+  });
 
 program.command('token')
   .description('print a user bearer token (for demos and tests)')

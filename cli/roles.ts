@@ -9,6 +9,7 @@ import { integrationsProjection } from '../projections/integrations.js';
 import { healthHistoryProjection } from '../projections/healthHistory.js';
 import type { Projection } from '../projections/projection.js';
 import { startCheckWorker } from '../producers/worker.js';
+import { applyRetention } from '../projections/retention.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -48,7 +49,28 @@ export async function startProjectors(rt: Runtime, names?: string[]): Promise<St
   const chosen = allProjections(rt).filter((p) => !names?.length || names.includes(p.name));
   const running = await Promise.all(chosen.map((p) => runProjector(p, rt)));
   rt.log.info({ projections: chosen.map((p) => p.name) }, 'projectors running');
-  return { stop: async () => void (await Promise.all(running.map((r) => r.stop()))) };
+  const ownsHistory = chosen.some((p) => p.name === 'health_history');
+  const retention = ownsHistory && rt.config.retention.jobIntervalMinutes > 0 ? startRetentionJob(rt, rt.config.retention.jobIntervalMinutes) : undefined;
+  return {
+    stop: async () => {
+      retention?.stop();
+      await Promise.all(running.map((r) => r.stop()));
+    },
+  };
+}
+
+/** Applies retention once (the projector that owns history runs it at start and then periodically). */
+export async function runRetention(rt: Runtime): Promise<void> {
+  const result = await applyRetention(rt.db, Date.now(), rt.config.retention);
+  rt.log.info({ job: 'retention', ...result }, 'retention applied');
+}
+
+function startRetentionJob(rt: Runtime, everyMinutes: number): { stop(): void } {
+  const run = () => runRetention(rt).catch((err) => rt.log.error({ job: 'retention', err: { message: err?.message } }, 'retention failed'));
+  void run();
+  const timer = setInterval(run, everyMinutes * 60_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 export async function startWorker(rt: Runtime): Promise<Stoppable> {

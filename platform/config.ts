@@ -38,6 +38,14 @@ const configSchema = z.object({
   CHECK_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   SLOW_CHECK_MS: int(1, 60_000).default(2_000),
   FAILURES_BEFORE_RED: int(1, 100).default(3),
+  /** Per-check detail (integration_health_history) is kept this long. */
+  HISTORY_RETENTION_DAYS: int(1, 3650).default(30),
+  /** Hourly rollups are kept this long; monthly rollups are kept forever. */
+  HOURLY_ROLLUP_RETENTION_MONTHS: int(1, 120).default(13),
+  /** Kafka keeps HealthChecked this long, so rollups can be rebuilt by a replay. */
+  CHECKS_TOPIC_RETENTION_DAYS: int(1, 36_500).default(400),
+  /** How often projector processes apply retention (0 = never; run `pulse cleanup` instead). */
+  RETENTION_JOB_INTERVAL_MINUTES: int(0, 10_080).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,6 +64,7 @@ export interface Config {
     jitterRatio: number;
   };
   statusRules: { slowCheckMs: number; failuresBeforeRed: number };
+  retention: { historyDays: number; hourlyRollupMonths: number; checksTopicDays: number; jobIntervalMinutes: number };
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -111,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jitterRatio: c.CHECK_JITTER_RATIO,
     },
     statusRules: { slowCheckMs: c.SLOW_CHECK_MS, failuresBeforeRed: c.FAILURES_BEFORE_RED },
+    retention: { historyDays: c.HISTORY_RETENTION_DAYS, hourlyRollupMonths: c.HOURLY_ROLLUP_RETENTION_MONTHS, checksTopicDays: c.CHECKS_TOPIC_RETENTION_DAYS, jobIntervalMinutes: c.RETENTION_JOB_INTERVAL_MINUTES },
     logLevel: c.LOG_LEVEL,
   };
 }

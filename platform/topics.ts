@@ -9,9 +9,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const topicCatalog = {
   /** Integration lifecycle; kept forever because workers rebuild their schedule from it. */
   lifecycle: { name: 'integrations.lifecycle', schema: 'IntegrationLifecycleEvent', retentionMs: -1 },
-  /** HealthChecked facts; kept long enough to rebuild every rollup. */
-  checks: { name: 'health.checks', schema: 'HealthChecked', retentionMs: 400 * DAY_MS },
-} as const satisfies Record<string, { name: string; schema: SchemaName; retentionMs: number }>;
+  /** HealthChecked facts; kept long enough (CHECKS_TOPIC_RETENTION_DAYS) to rebuild every rollup. */
+  checks: { name: 'health.checks', schema: 'HealthChecked', retentionMs: (c: Config) => c.retention.checksTopicDays * DAY_MS },
+} as const satisfies Record<string, { name: string; schema: SchemaName; retentionMs: number | ((c: Config) => number) }>;
 
 export type TopicKey = keyof typeof topicCatalog;
 
@@ -41,7 +41,8 @@ export function topicSpecs(config: Config): TopicSpec[] {
   const specs: TopicSpec[] = [];
   for (const key of Object.keys(topicCatalog) as TopicKey[]) {
     const name = topics[key];
-    const { retentionMs } = topicCatalog[key];
+    const { retentionMs: r } = topicCatalog[key];
+    const retentionMs = typeof r === 'function' ? r(config) : r;
     const base = { 'cleanup.policy': 'delete', 'min.insync.replicas': '1' };
     specs.push({ name, partitions: config.kafka.partitions, config: { ...base, 'retention.ms': String(retentionMs) } });
     specs.push({ name: topics.dlq(name), partitions: 1, config: { ...base, 'retention.ms': String(30 * DAY_MS) } });

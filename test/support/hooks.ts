@@ -40,6 +40,7 @@ export const mochaHooks = {
       CHECK_JITTER_RATIO: '0',
       API_PORT: '0',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      RETENTION_JOB_INTERVAL_MINUTES: '0', // tests apply retention themselves, at a fixed instant
     });
     const rt = createRuntime(loadConfig(), 'test-setup');
     try {
