@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { requireAdmin, requireUser } from './auth.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import { errorHandler, routeNotFound } from './errors.js';
+import { metricsRoute } from './metrics.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 
 export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps {
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  app.get('/metrics', metricsRoute(deps));
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
   app.use('/api/admin', requireAdmin(deps.jwtSecret), adminRoutes(deps));
   app.use(routeNotFound);

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
 import { ensureDevSecrets } from './devSecrets.js';
+import { registerDlqCommands } from './dlq.js';
 import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
@@ -71,6 +72,8 @@ program.command('admin-token')
     ensureDevSecrets();
     console.log(issueAdminToken(loadConfig().auth.jwtSecret, adminId, opts.ttl));
   });
+
+registerDlqCommands(program);
 
 program.parseAsync().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);

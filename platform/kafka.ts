@@ -2,6 +2,7 @@
 // behind a small surface lets us swap the client). Topics are created explicitly, never
 // auto-created; producers are idempotent; consumers never auto-commit — each runtime
 // decides where its truth about offsets lives.
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -41,6 +42,12 @@ export interface KafkaClient {
   consume(opts: ConsumeOptions): Promise<RunningConsumer>;
   /** Earliest and next-to-write offset of every partition of a topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]>;
+  /**
+   * The records of one partition from `fromOffset` up to (not including) `toOffsetExclusive`,
+   * clamped to what the partition holds now. Joins no shared group and commits nothing; meant
+   * for small admin reads such as dead letters, not for streaming.
+   */
+  readRange(topic: string, partition: number, fromOffset: bigint, toOffsetExclusive: bigint): Promise<IncomingRecord[]>;
   close(): Promise<void>;
 }
 
@@ -98,6 +105,17 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
   });
   const open = new Set<{ close(): Promise<void> }>();
 
+  async function partitionOffsets(topic: string) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   return {
     async ensureTopics(specs) {
       const admin = kafka.admin();
@@ -121,15 +139,64 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
       }
     },
 
-    async partitionOffsets(topic) {
-      const admin = kafka.admin();
-      await admin.connect();
+    partitionOffsets,
+
+    async readRange(topic, partition, fromOffset, toOffsetExclusive) {
+      const offsets = await partitionOffsets(topic);
+      const held = offsets.find((o) => o.partition === partition);
+      if (!held) throw new Error(`topic ${topic} has no partition ${partition}`);
+      const from = fromOffset > held.low ? fromOffset : held.low;
+      const to = toOffsetExclusive < held.high ? toOffsetExclusive : held.high;
+      if (from >= to) return [];
+
+      // KafkaJS has no manual assignment, so a throwaway group of one member gets every
+      // partition; we seek ours, pause the others and never commit (an empty group with no
+      // offsets is dropped by the broker).
+      const consumer: Consumer = kafka.consumer({
+        groupId: `${config.kafka.topicPrefix}pulse-reader-${randomUUID()}`,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 100,
+      });
+      const handle = { close: () => consumer.disconnect() };
+      open.add(handle);
+      const out: IncomingRecord[] = [];
       try {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          let done = false;
+          const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}[${partition}] ${from}..${to}`)), 30_000);
+          const finish = () => {
+            done = true;
+            clearTimeout(timer);
+            resolve();
+          };
+          consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              if (done || batch.partition !== partition) return;
+              for (const m of batch.messages) {
+                const offset = BigInt(m.offset);
+                if (offset >= from && offset < to) {
+                  out.push({ topic, partition, offset, key: m.key ? m.key.toString('utf8') : null, value: m.value, headers: headersToStrings(m.headers), timestamp: Number(m.timestamp) });
+                }
+                if (offset + 1n >= to) return finish();
+              }
+            },
+          }).then(() => {
+            consumer.seek({ topic, partition, offset: from.toString() });
+            const others = offsets.map((o) => o.partition).filter((p) => p !== partition);
+            if (others.length) consumer.pause([{ topic, partitions: others }]);
+          }).catch((err) => {
+            clearTimeout(timer);
+            reject(err);
+          });
+        });
       } finally {
-        await admin.disconnect();
+        open.delete(handle);
+        await consumer.disconnect();
       }
+      return out;
     },
 
     async producer() {

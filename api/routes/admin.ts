@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Db } from '../../platform/db.js';
 import type { KafkaClient } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
+import { deadLetterRoutes } from './adminDeadLetters.js';
 
 export interface AdminRoutesDeps {
   db: Db;
@@ -10,7 +11,8 @@ export interface AdminRoutesDeps {
   topics: Topics;
 }
 
-export function adminRoutes(_deps: AdminRoutesDeps): Router {
+export function adminRoutes(deps: AdminRoutesDeps): Router {
   const router = Router();
+  router.use(deadLetterRoutes(deps));
   return router;
 }
