@@ -66,6 +66,7 @@ async function addRollups(tx: Tx, table: 'health_rollups_integration' | 'health_
 export function healthHistoryProjection(rules: StatusRules): Projection<HealthChecked> {
   return {
     name: 'health_history',
+    tables: ['integration_health_history', 'health_rollups_integration', 'health_rollups_provider'],
     topic: (t) => t.checks,
     handles: (e: PulseEvent): e is HealthChecked => e.type === 'HealthChecked',
 

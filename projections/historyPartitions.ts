@@ -21,7 +21,8 @@ export async function ensureMonthPartitions(tx: Tx, eventTimes: number[]): Promi
   const created: string[] = [];
   for (const month of months) {
     const name = partitionName(month);
-    const { rows } = await tx.query('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
+    // Look in the schema we write to (a replay's own), not wherever search_path finds a match.
+    const { rows } = await tx.query("SELECT to_regclass(current_schema() || '.' || $1) IS NOT NULL AS present", [name]);
     if (rows[0].present) continue;
     // Another projector instance may create the same partition at the same moment; a
     // savepoint lets us shrug that off without aborting the batch's transaction.

@@ -21,6 +21,7 @@ function fromRow(r: Record<string, any>): IntegrationHealth {
 export function integrationHealthProjection(rules: StatusRules): Projection<HealthChecked> {
   return {
     name: 'integration_health',
+    tables: ['integration_health_checks'],
     topic: (t) => t.checks,
     handles: (e: PulseEvent): e is HealthChecked => e.type === 'HealthChecked',
 

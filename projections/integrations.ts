@@ -45,6 +45,7 @@ const lifecycleTypes = new Set(['IntegrationConnected', 'IntegrationUpdated', 'I
 
 export const integrationsProjection: Projection<LifecycleEvent> = {
   name: 'integrations',
+  tables: ['integrations'],
   topic: (t) => t.lifecycle,
   handles: (e: PulseEvent): e is LifecycleEvent => lifecycleTypes.has(e.type),
 

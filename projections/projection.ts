@@ -8,6 +8,8 @@ import type { Topics } from '../platform/topics.js';
 export interface Projection<E extends PulseEvent = PulseEvent> {
   /** Stable name: the checkpoint key, the consumer group suffix and the NOTIFY payload tag. */
   name: string;
+  /** The tables it owns (and only writes these): what a replay rebuilds and swaps in. */
+  tables: string[];
   topic(topics: Topics): string;
   handles(event: PulseEvent): event is E;
   /** Applies the events in order within the caller's transaction; returns the integration ids changed. */
