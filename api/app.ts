@@ -3,11 +3,12 @@ import express from 'express';
 import type { Logger } from '../platform/logger.js';
 import { requireAdmin, requireUser } from './auth.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
+import type { AdminHealthDeps } from './routes/adminHealth.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { metricsRoute } from './metrics.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 
-export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps {
+export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps {
   jwtSecret: string;
   log: Logger;
 }

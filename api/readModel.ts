@@ -1,5 +1,6 @@
 // Queries the API makes. Reads projections only; never Kafka, never the check workers.
 import type { Db } from '../platform/db.js';
+import type { HealthChecked } from '../platform/events.js';
 
 export interface HealthView {
   integrationId: string;
@@ -43,4 +44,24 @@ export async function integrationHealth(db: Db, userId: string, integrationId: s
     nextCheckAt: iso(r.next_check_at),
     checkCount: r.check_count ?? 0,
   };
+}
+
+/** An integration and its checks completed up to `asOf` (as far back as history is kept), for time travel. */
+export async function checksUntil(db: Db, integrationId: string, asOf: number): Promise<{ integration: Record<string, any> | undefined; checks: HealthChecked[] }> {
+  const { rows: found } = await db.query('SELECT provider, display_name, user_id FROM integrations WHERE integration_id = $1', [integrationId]);
+  if (!found[0]) return { integration: undefined, checks: [] };
+  const { rows } = await db.query(
+    `SELECT * FROM integration_health_history WHERE integration_id = $1 AND completed_at <= to_timestamp($2 / 1000.0) ORDER BY completed_at`,
+    [integrationId, asOf],
+  );
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const checks = rows.map((r): HealthChecked => ({
+    type: 'HealthChecked', eventId: r.event_id, integrationId: r.integration_id, userId: r.user_id, provider: r.provider,
+    trigger: r.trigger, attempt: r.attempt, startedAt: r.started_at.getTime(), completedAt: r.completed_at.getTime(),
+    durationMs: r.duration_ms, outcome: r.outcome, steps: r.steps, httpStatus: r.http_status,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', retryAfterSeconds: r.retry_after_seconds } : null,
+    quota: r.quota_limit === null ? null : { used: Number(r.quota_used), limit: Number(r.quota_limit) },
+    nextCheckAt: ms(r.next_check_at),
+  }));
+  return { integration: found[0], checks };
 }

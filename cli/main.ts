@@ -6,6 +6,7 @@ import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
 import { ensureDevSecrets } from './devSecrets.js';
 import { registerDlqCommands } from './dlq.js';
+import { registerReplayCommand } from './replay.js';
 import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
@@ -74,6 +75,7 @@ program.command('admin-token')
   });
 
 registerDlqCommands(program);
+registerReplayCommand(program);
 
 program.parseAsync().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -23,6 +23,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
   const producer = await rt.kafka.producer();
   const app = createApp({
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
+    projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,
     defaultIntervalSeconds: rt.config.checks.defaultIntervalSeconds,
     minIntervalSeconds: rt.config.checks.minIntervalSeconds,

@@ -75,3 +75,11 @@ export function evolveHealth(current: IntegrationHealth | undefined, check: Heal
     lastEventId: check.eventId,
   };
 }
+
+/** Status as of a past instant: the same rules folded over the checks completed by then. */
+export function healthAsOf(checks: HealthChecked[], asOf: number, rules: StatusRules): IntegrationHealth | undefined {
+  return checks
+    .filter((c) => c.completedAt <= asOf)
+    .sort((a, b) => a.completedAt - b.completedAt)
+    .reduce<IntegrationHealth | undefined>((h, c) => evolveHealth(h, c, rules), undefined);
+}

@@ -1,0 +1,52 @@
+// /api/admin/integrations/:id/health?asOf=… — time travel: an integration's status as it was
+// at a past instant, derived from its history by the same pure status rules the projection
+// uses. Only as far back as detail is kept (HISTORY_RETENTION_DAYS).
+import { Router } from 'express';
+import { z } from 'zod';
+import { healthAsOf, type StatusRules } from '../../projections/healthStatus.js';
+import { HttpError, notFound, validate } from '../errors.js';
+import { checksUntil } from '../readModel.js';
+import type { AdminRoutesDeps } from './admin.js';
+
+export interface AdminHealthDeps {
+  statusRules: StatusRules;
+  historyDays: number;
+  now: () => number;
+}
+
+const query = z.object({ asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-01T12:00:00Z' }) });
+
+export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
+  const router = Router();
+
+  router.get('/integrations/:id/health', async (req, res) => {
+    const id = req.params.id;
+    if (!z.uuid().safeParse(id).success) throw notFound();
+    const asOf = Date.parse(validate(query, req.query, 'query').asOf);
+    const now = deps.now();
+    const oldest = now - deps.historyDays * 86_400_000;
+    if (asOf > now) throw new HttpError(400, 'validation_failed', 'invalid query: asOf', { asOf: 'must not be in the future' });
+    if (asOf < oldest) {
+      throw new HttpError(400, 'validation_failed', 'invalid query: asOf', { asOf: `must be after ${new Date(oldest).toISOString()}: older per-check detail is no longer kept` });
+    }
+    const { integration, checks } = await checksUntil(deps.db, id, asOf);
+    if (!integration) throw notFound();
+    const h = healthAsOf(checks, asOf, deps.statusRules);
+    res.json({
+      integrationId: id,
+      provider: integration.provider,
+      displayName: integration.display_name,
+      userId: integration.user_id,
+      asOf: new Date(asOf).toISOString(),
+      status: h?.status ?? 'unknown',
+      lastCheckedAt: h ? new Date(h.lastCheckedAt).toISOString() : null,
+      lastSuccessAt: h?.lastSuccessAt ? new Date(h.lastSuccessAt).toISOString() : null,
+      consecutiveFailures: h?.consecutiveFailures ?? 0,
+      latencyMs: h?.latencyMs ?? null,
+      error: h?.error ? { code: h.error.code, message: h.error.message, resolution: h.error.resolution, docsUrl: h.error.docsUrl, detail: h.error.detail } : null,
+      checkCount: h?.checkCount ?? 0,
+    });
+  });
+
+  return router;
+}
