@@ -2,6 +2,7 @@
 // Wire shapes come from schemas/types.generated.ts; the rest of the code works with the
 // flat, discriminated events below and never sees Avro unions or registry ids.
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
 import type {
   HealthChecked as HealthCheckedWire,
   IntegrationConnected,
@@ -95,6 +96,20 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
     [topics.checks]: 'HealthChecked',
   };
   const ids = new Map<SchemaName, Promise<number>>();
+  // Decoding resolves the writer's schema (by id) into ours; building a resolver is costly,
+  // so there is one per (our schema, writer schema id), made on first sight.
+  const readers = Object.fromEntries(Object.entries(schemas).map(([n, s]) => [n, avro.Type.forSchema(s as avro.Schema)])) as Record<SchemaName, avro.Type>;
+  const resolvers = new Map<string, Promise<avro.Resolver>>();
+  const resolverFor = (name: SchemaName, writerId: number) => {
+    const key = `${name}:${writerId}`;
+    let r = resolvers.get(key);
+    if (!r) {
+      r = registry.getSchema(writerId).then((writer) => readers[name].createResolver(writer as unknown as avro.Type));
+      r.catch(() => resolvers.delete(key));
+      resolvers.set(key, r);
+    }
+    return r;
+  };
 
   const idFor = (name: SchemaName, topic: string) => {
     let id = ids.get(name);
@@ -125,11 +140,15 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
       const name = topicSchema[record.topic];
       if (!name) throw new UndecodableRecord(`no schema for topic ${record.topic}`);
       if (!record.value) throw new UndecodableRecord('record has no value');
+      const value = record.value;
+      // Confluent wire format: magic byte 0, schema id (int32 big-endian), Avro body.
+      if (value.length < 5 || value[0] !== 0) throw new UndecodableRecord('not in the schema registry wire format (magic byte 0)');
       let wire: unknown;
       try {
-        // Resolve the writer's schema into ours, so old events gain new fields' defaults.
-        // avsc yields class instances; the rest of the code (and deep equality) wants plain data.
-        wire = structuredClone(await registry.decode(record.value, { [SchemaType.AVRO]: { readerSchema: schemas[name] as never } }));
+        const resolver = await resolverFor(name, value.readInt32BE(1));
+        // Old events gain new fields' defaults. avsc yields class instances; the rest of the
+        // code (and deep equality) wants plain data.
+        wire = structuredClone(readers[name].fromBuffer(value.subarray(5), resolver));
       } catch (err) {
         if (isRegistryUnavailable(err)) throw err; // retriable: not the record's fault
         throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);

@@ -38,6 +38,8 @@ export interface IncomingBatch {
 
 export interface KafkaClient {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** For throwaway topics (benchmarks); never used on live topics. */
+  deleteTopics(names: string[]): Promise<void>;
   producer(): Promise<EventProducer>;
   consume(opts: ConsumeOptions): Promise<RunningConsumer>;
   /** Earliest and next-to-write offset of every partition of a topic. */
@@ -62,6 +64,8 @@ export interface ConsumeOptions {
   /** Called before any batch of a newly assigned set of partitions is handled. */
   onAssigned?: (assignment: Record<string, number[]>) => Promise<void> | void;
   eachBatch: (batch: IncomingBatch, control: BatchControl) => Promise<void>;
+  /** Batches of different partitions handled at once (order within a partition is kept). */
+  partitionsConcurrently?: number;
 }
 
 export interface BatchControl {
@@ -140,6 +144,16 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
     },
 
     partitionOffsets,
+
+    async deleteTopics(names) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: names });
+      } finally {
+        await admin.disconnect();
+      }
+    },
 
     async readRange(topic, partition, fromOffset, toOffsetExclusive) {
       const offsets = await partitionOffsets(topic);
@@ -253,6 +267,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
           // Resolving moves the in-memory fetch position only; nothing is committed to Kafka.
           autoCommit: false,
           eachBatchAutoResolve: true,
+          partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
           eachBatch: async ({ batch, heartbeat, isStale }) => {
             await assigned;
             const records: IncomingRecord[] = batch.messages.map((m) => ({

@@ -62,5 +62,8 @@ export function rollupDeltas(checks: HealthChecked[], rules: StatusRules): { int
       add(provider, c.provider, g, c);
     }
   }
-  return { integration: [...integration.values()], provider: [...provider.values()] };
+  // A stable order, so concurrent batches of different partitions lock shared rows (provider
+  // buckets) in the same order and wait for each other instead of deadlocking.
+  const ordered = (m: Map<string, RollupDelta>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  return { integration: ordered(integration), provider: ordered(provider) };
 }
