@@ -3,7 +3,7 @@
 // auto-created; producers are idempotent; consumers never auto-commit — each runtime
 // decides where its truth about offsets lives.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
+import kafkajs, { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -80,6 +80,9 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
+// Not a named export under Node's ESM loader (kafkajs is CommonJS).
+const { ConfigResourceTypes } = kafkajs;
+
 function kafkaLogCreator(log: Logger) {
   return () => ({ namespace, level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
@@ -137,6 +140,26 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
               configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
             })),
           });
+        }
+        // Settings (e.g. retention) changed since a topic was created are applied to it.
+        const present = specs.filter((s) => existing.has(s.name));
+        if (present.length) {
+          const described = await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
+          });
+          const drifted = present.flatMap((s) => {
+            const actual = described.resources.find((r) => r.resourceName === s.name)?.configEntries ?? [];
+            const differs = Object.entries(s.config).some(([k, v]) => actual.find((e) => e.configName === k)?.configValue !== v);
+            return differs ? [s] : [];
+          });
+          if (drifted.length) {
+            await admin.alterConfigs({
+              validateOnly: false,
+              resources: drifted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })) })),
+            });
+            log.info({ topics: drifted.map((s) => s.name) }, 'topic settings updated');
+          }
         }
       } finally {
         await admin.disconnect();

@@ -52,8 +52,11 @@ describe('projector crash safety (SIGKILL while events flow)', function () {
 
     for (let kill = 0; kill < 4; kill++) {
       child = startProjectorProcess();
+      let exited: number | null | undefined;
+      child.once('exit', (code) => (exited = code));
       // Let it join and apply a few batches, then kill it without warning at a random moment.
       await eventually(async () => {
+        if (exited !== undefined) throw new Error(`the projector process exited by itself (code ${exited})`);
         const { rows } = await rt.db.query('SELECT coalesce(sum(check_count), 0)::bigint AS n FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
         return Number(rows[0].n) > kill * 200;
       }, `projector progress before kill ${kill + 1}`, 60_000);
