@@ -39,7 +39,7 @@ async function main() {
   await adminDb.query(`CREATE DATABASE ${database}`);
   const url = new URL(stack.testDatabaseUrl);
   url.pathname = `/${database}`;
-  const config = loadConfig({ ...process.env, DATABASE_URL: url.toString(), TOPIC_PREFIX: `bench-${runId}.`, LOG_LEVEL: 'warn', RETENTION_JOB_INTERVAL_MINUTES: '0' });
+  const config = loadConfig(undefined, { DATABASE_URL: url.toString(), TOPIC_PREFIX: `bench-${runId}.`, LOG_LEVEL: 'warn', RETENTION_JOB_INTERVAL_MINUTES: '0' });
   const rt = createRuntime(config, 'pulse-bench');
   try {
     await prepare(rt);

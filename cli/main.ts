@@ -56,23 +56,20 @@ program.command('cleanup')
     }
   });
 
-program.command('token')
-  .description('print a user bearer token (for demos and tests)')
-  .argument('<userId>', 'the user id to put in `sub`')
-  .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, 24 * 3600)
-  .action((userId: string, opts: { ttl: number }) => {
-    ensureDevSecrets();
-    console.log(issueUserToken(loadConfig().auth.jwtSecret, userId, opts.ttl));
-  });
-
-program.command('admin-token')
-  .description('print an admin bearer token for the admin API (until the admin portal login exists)')
-  .argument('<adminId>', 'who the admin is (recorded as the actor)')
-  .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, 8 * 3600)
-  .action((adminId: string, opts: { ttl: number }) => {
-    ensureDevSecrets();
-    console.log(issueAdminToken(loadConfig().auth.jwtSecret, adminId, opts.ttl));
-  });
+const tokenCommands = [
+  { name: 'token', what: 'a user bearer token (for demos and tests)', subject: '<userId>', issue: issueUserToken, ttl: 24 * 3600 },
+  { name: 'admin-token', what: 'an admin bearer token for /api/admin (until the admin portal login exists)', subject: '<adminId>', issue: issueAdminToken, ttl: 8 * 3600 },
+];
+for (const t of tokenCommands) {
+  program.command(t.name)
+    .description(`print ${t.what}`)
+    .argument(t.subject, 'who the token is for (its `sub`)')
+    .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, t.ttl)
+    .action((subject: string, opts: { ttl: number }) => {
+      ensureDevSecrets();
+      console.log(t.issue(loadConfig().auth.jwtSecret, subject, opts.ttl));
+    });
+}
 
 registerDlqCommands(program);
 registerReplayCommand(program);

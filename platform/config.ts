@@ -92,13 +92,15 @@ function readJson(file: string): Record<string, unknown> | undefined {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** `overrides` win over everything (benchmarks and tools that need their own topics or database). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Record<string, string> = {}): Config {
   const merged: Record<string, string | undefined> = {
     KAFKA_BROKERS: '127.0.0.1:9092',
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/pulse',
     ...localDefaults(),
     ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+    ...overrides,
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
