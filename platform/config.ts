@@ -46,6 +46,16 @@ const configSchema = z.object({
   CHECKS_TOPIC_RETENTION_DAYS: int(1, 36_500).default(400),
   /** How often projector processes apply retention (0 = never; run `pulse cleanup` instead). */
   RETENTION_JOB_INTERVAL_MINUTES: int(0, 10_080).default(60),
+  // Provider endpoints: the real hosts by default; tests and the demo point them at the simulator.
+  GOOGLE_APIS_BASE_URL: z.url().default('https://www.googleapis.com'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_OAUTH_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_CLIENT_ID: z.string().default('pulse-dev'),
+  GOOGLE_CLIENT_SECRET: z.string().default(''),
+  SLACK_API_BASE_URL: z.url().default('https://slack.com/api'),
+  SLACK_OAUTH_AUTHORIZE_URL: z.url().default('https://slack.com/oauth/v2/authorize'),
+  SLACK_CLIENT_ID: z.string().default('pulse-dev'),
+  SLACK_CLIENT_SECRET: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +74,15 @@ export interface Config {
     jitterRatio: number;
   };
   statusRules: { slowCheckMs: number; failuresBeforeRed: number };
+  providers: {
+    googleApis: string;
+    googleTokenUrl: string;
+    googleAuthorizeUrl: string;
+    googleClient: { id: string; secret: string };
+    slackApi: string;
+    slackAuthorizeUrl: string;
+    slackClient: { id: string; secret: string };
+  };
   retention: { historyDays: number; hourlyRollupMonths: number; checksTopicDays: number; jobIntervalMinutes: number };
   logLevel: RawConfig['LOG_LEVEL'];
 }
@@ -122,6 +141,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jitterRatio: c.CHECK_JITTER_RATIO,
     },
     statusRules: { slowCheckMs: c.SLOW_CHECK_MS, failuresBeforeRed: c.FAILURES_BEFORE_RED },
+    providers: {
+      googleApis: c.GOOGLE_APIS_BASE_URL.replace(/\/+$/, ''),
+      googleTokenUrl: c.GOOGLE_OAUTH_TOKEN_URL,
+      googleAuthorizeUrl: c.GOOGLE_OAUTH_AUTHORIZE_URL,
+      googleClient: { id: c.GOOGLE_CLIENT_ID, secret: c.GOOGLE_CLIENT_SECRET },
+      slackApi: c.SLACK_API_BASE_URL.replace(/\/+$/, ''),
+      slackAuthorizeUrl: c.SLACK_OAUTH_AUTHORIZE_URL,
+      slackClient: { id: c.SLACK_CLIENT_ID, secret: c.SLACK_CLIENT_SECRET },
+    },
     retention: { historyDays: c.HISTORY_RETENTION_DAYS, hourlyRollupMonths: c.HOURLY_ROLLUP_RETENTION_MONTHS, checksTopicDays: c.CHECKS_TOPIC_RETENTION_DAYS, jobIntervalMinutes: c.RETENTION_JOB_INTERVAL_MINUTES },
     logLevel: c.LOG_LEVEL,
   };

@@ -1,7 +1,7 @@
 // Runs one provider check inside its time budget and records what it saw as a HealthChecked fact.
 import type { HealthChecked } from '../platform/events.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
-import type { CheckObservation, ProviderCheck } from './checks/provider.js';
+import type { CheckObservation, Credentials, ProviderCheck, ProviderEndpoints } from './checks/provider.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -13,6 +13,7 @@ export interface ScheduledIntegration {
 
 export interface CheckEnv {
   timeoutMs: number;
+  endpoints: ProviderEndpoints;
   now: () => number;
   monotonic: () => number;
   newId: () => string;
@@ -23,10 +24,11 @@ export async function runCheck(
   provider: ProviderCheck | undefined,
   trigger: CheckTrigger,
   env: CheckEnv,
+  opts: { credentials?: Credentials | null; attempt?: number } = {},
 ): Promise<Omit<HealthChecked, 'nextCheckAt'>> {
   const startedAt = env.now();
   const t0 = env.monotonic();
-  const observation = await observe(integration, provider, env, t0);
+  const observation = await observe(integration, provider, env, t0, opts.credentials ?? null);
   const durationMs = Math.max(0, Math.round(env.monotonic() - t0));
   return {
     type: 'HealthChecked',
@@ -35,7 +37,7 @@ export async function runCheck(
     userId: integration.userId,
     provider: integration.provider,
     trigger,
-    attempt: 1,
+    attempt: opts.attempt ?? 1,
     startedAt,
     completedAt: startedAt + durationMs,
     durationMs,
@@ -43,7 +45,7 @@ export async function runCheck(
   };
 }
 
-async function observe(integration: ScheduledIntegration, provider: ProviderCheck | undefined, env: CheckEnv, t0: number): Promise<CheckObservation> {
+async function observe(integration: ScheduledIntegration, provider: ProviderCheck | undefined, env: CheckEnv, t0: number, credentials: Credentials | null): Promise<CheckObservation> {
   const failed = (code: string, message: string): CheckObservation => ({
     outcome: 'failed', steps: [], httpStatus: null, quota: null, error: { code, message, retryAfterSeconds: null },
   });
@@ -58,7 +60,7 @@ async function observe(integration: ScheduledIntegration, provider: ProviderChec
     controller.signal.addEventListener('abort', () => resolve(failed('timeout', `no result within ${env.timeoutMs} ms`)), { once: true }));
   try {
     return await Promise.race([
-      provider.check(parsed.data, { signal: controller.signal, elapsed: () => env.monotonic() - t0 }),
+      provider.check(parsed.data, { signal: controller.signal, elapsed: () => env.monotonic() - t0, credentials, endpoints: env.endpoints }),
       deadline,
     ]);
   } catch {

@@ -44,6 +44,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     check: (integration, trigger) =>
       runCheck(integration, providerChecks[integration.provider], trigger, {
         timeoutMs: config.checks.timeoutMs,
+        endpoints: { googleApis: config.providers.googleApis, slackApi: config.providers.slackApi },
         now: Date.now,
         monotonic: () => performance.now(),
         newId: randomUUID,

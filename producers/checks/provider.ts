@@ -11,17 +11,41 @@ export interface CheckObservation {
   quota: QuotaUsage | null;
 }
 
+/** Decrypted secrets of one integration. Only ever passed to the provider; never logged, never put in an observation. */
+export interface Credentials {
+  accessToken: string;
+  /** Slack app-level token (xapp-…) for the Socket Mode test, where the integration has one. */
+  appToken: string | null;
+  /** Scopes granted when the token was issued, as the provider reported them. */
+  scopes: string[];
+  /** When the access token expires (epoch ms), if the provider said. */
+  expiresAt: number | null;
+}
+
+/** Base URLs of the provider APIs (production: the real hosts; tests and demo: the simulator). */
+export interface ProviderEndpoints {
+  /** Google APIs host: Gmail (/gmail/v1), Calendar (/calendar/v3), token info (/oauth2/v3/tokeninfo). */
+  googleApis: string;
+  /** Slack Web API base, e.g. https://slack.com/api (methods appended: /auth.test). */
+  slackApi: string;
+}
+
 export interface CheckContext {
   /** Aborted when the check's time budget is spent. */
   signal: AbortSignal;
   /** Monotonic milliseconds, for step timings. */
   elapsed(): number;
+  /** Present for providers with `oauth`; null otherwise. */
+  credentials: Credentials | null;
+  endpoints: ProviderEndpoints;
 }
 
 export interface ProviderCheck<C = unknown> {
   provider: string;
   /** Validates the integration's settings (the API answers 400 with its messages). */
   configSchema: z.ZodType<C>;
+  /** For providers reached with OAuth tokens: who issues them and the scopes a healthy integration needs. */
+  oauth?: { issuer: 'google' | 'slack'; requiredScopes: string[] };
   check(config: C, ctx: CheckContext): Promise<CheckObservation>;
 }
 

@@ -6,7 +6,8 @@ import { httpCheck } from '../../producers/checks/http.js';
 import { runCheck, type ScheduledIntegration } from '../../producers/runCheck.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 
-const env = (timeoutMs = 1000) => ({ timeoutMs, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+const endpoints = { googleApis: 'http://127.0.0.1:1', slackApi: 'http://127.0.0.1:1' };
+const env = (timeoutMs = 1000) => ({ timeoutMs, endpoints, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
 
 function integration(config: Record<string, unknown>): ScheduledIntegration {
   return { integrationId: 'i', userId: 'u', provider: 'http', config, checkIntervalSeconds: 60 };
