@@ -6,9 +6,12 @@ import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import type { AdminHealthDeps } from './routes/adminHealth.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { metricsRoute } from './metrics.js';
+import { oauthRoutes, type OAuthDeps } from './oauth.js';
+import path from 'node:path';
+import { projectRoot } from '../platform/config.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 
-export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps {
+export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps {
   jwtSecret: string;
   log: Logger;
 }
@@ -28,6 +31,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   app.get('/metrics', metricsRoute(deps));
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
+  // The provider sends the browser back here; the signed state authenticates it.
+  app.use('/api/oauth', oauthRoutes(deps));
+  // Troubleshooting docs behind the docsUrl of every error (DOCS_BASE_URL defaults to /docs).
+  app.use('/docs', express.static(path.join(projectRoot, 'docs'), { index: false }));
   app.use('/api/admin', requireAdmin(deps.jwtSecret), adminRoutes(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.log));

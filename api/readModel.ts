@@ -11,17 +11,34 @@ export interface HealthView {
   lastSuccessAt: string | null;
   consecutiveFailures: number;
   latencyMs: number | null;
-  error: { code: string; message: string; resolution: string; docsUrl: string } | null;
+  error: UserError | null;
   nextCheckAt: string | null;
   checkCount: number;
+  /** Why the user must reconnect, or null; the route adds the one-click `reconnectUrl`. */
+  reauthReason: string | null;
+}
+
+export interface UserError {
+  code: string;
+  message: string;
+  /** The steps as one sentence-per-step paragraph. */
+  resolution: string;
+  steps: string[];
+  docsUrl: string;
+}
+
+/** The user-facing parts of a stored error (the technical detail is for admins only). */
+export function userError(code: string, message: string, steps: string, docsPath: string, docsBaseUrl: string): UserError {
+  const list = steps.split('\n').filter(Boolean);
+  return { code, message, resolution: list.join(' '), steps: list, docsUrl: `${docsBaseUrl}/${docsPath}` };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Current health of one of the user's integrations, or null if it is not theirs (or not there). */
-export async function integrationHealth(db: Db, userId: string, integrationId: string): Promise<HealthView | null> {
+export async function integrationHealth(db: Db, userId: string, integrationId: string, docsBaseUrl: string): Promise<HealthView | null> {
   const { rows } = await db.query(
-    `SELECT i.integration_id, i.provider, i.display_name, h.status, h.last_checked_at, h.last_success_at,
+    `SELECT i.integration_id, i.provider, i.display_name, i.reauth_reason, h.status, h.last_checked_at, h.last_success_at,
             h.consecutive_failures, h.latency_ms, h.error_code, h.error_message, h.error_resolution, h.error_docs_url,
             h.next_check_at, h.check_count
        FROM integrations i
@@ -40,9 +57,10 @@ export async function integrationHealth(db: Db, userId: string, integrationId: s
     lastSuccessAt: iso(r.last_success_at),
     consecutiveFailures: r.consecutive_failures ?? 0,
     latencyMs: r.latency_ms,
-    error: r.error_code ? { code: r.error_code, message: r.error_message, resolution: r.error_resolution, docsUrl: r.error_docs_url } : null,
+    error: r.error_code ? userError(r.error_code, r.error_message, r.error_resolution, r.error_docs_url, docsBaseUrl) : null,
     nextCheckAt: iso(r.next_check_at),
     checkCount: r.check_count ?? 0,
+    reauthReason: r.reauth_reason,
   };
 }
 
@@ -62,6 +80,8 @@ export async function checksUntil(db: Db, integrationId: string, asOf: number): 
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', retryAfterSeconds: r.retry_after_seconds } : null,
     quota: r.quota_limit === null ? null : { used: Number(r.quota_used), limit: Number(r.quota_limit) },
     nextCheckAt: ms(r.next_check_at),
+    tokenExpiresAt: ms(r.token_expires_at),
+    tokenRefreshable: r.token_refreshable,
   }));
   return { integration: found[0], checks };
 }

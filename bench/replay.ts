@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ensureStackUp } from '../deploy/stack/index.js';
+import { ensureDevSecrets } from '../cli/devSecrets.js';
 import { startReplay } from '../consumers/replay.js';
 import { loadConfig } from '../platform/config.js';
 import type { HealthChecked } from '../platform/events.js';
@@ -26,11 +27,12 @@ function event(i: number, integrations: string[], t0: number): HealthChecked {
     startedAt, completedAt: startedAt + durationMs, durationMs, outcome: failed ? 'failed' : 'succeeded',
     steps: [{ name: 'request', durationMs, outcome: failed ? 'failed' : 'succeeded', detail: null }],
     httpStatus: failed ? 503 : 200, error: failed ? { code: 'server_error', message: 'HTTP 503, expected 200', retryAfterSeconds: null } : null,
-    quota: null, nextCheckAt: startedAt + 60_000,
+    quota: null, nextCheckAt: startedAt + 60_000, tokenExpiresAt: null, tokenRefreshable: true,
   };
 }
 
 async function main() {
+  ensureDevSecrets();
   const stack = await ensureStackUp({ quiet: true });
   const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const database = `pulse_bench_${runId}`;

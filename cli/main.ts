@@ -12,7 +12,9 @@ import { runDemo } from './start.js';
 
 const program = new Command('pulse')
   .description('Pulse: integration health monitoring, event-sourced on Kafka')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Local defaults for secrets (git-ignored .stack/dev-secrets.json); the environment always wins.
+  .hook('preAction', () => ensureDevSecrets());
 
 const positiveInt = (v: string) => {
   const n = Number(v);

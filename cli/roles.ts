@@ -2,6 +2,9 @@
 // process for the demo; in production each runs (and scales) on its own.
 import type { Server } from 'node:http';
 import { createApp } from '../api/app.js';
+import { oauthLinks } from '../api/oauth.js';
+import { createCredentialStore } from '../platform/credentialStore.js';
+import { oauthIssuers } from '../producers/oauth/index.js';
 import { runProjector } from '../consumers/projector.js';
 import type { Runtime } from '../platform/runtime.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
@@ -21,7 +24,14 @@ export function allProjections(rt: Runtime): Projection<any>[] {
 
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
   const producer = await rt.kafka.producer();
+  const issuers = oauthIssuers(rt.config);
+  const oauthSettings = { jwtSecret: rt.config.auth.jwtSecret, publicApiUrl: rt.config.publicApiUrl, issuers };
   const app = createApp({
+    ...oauthSettings,
+    oauth: oauthLinks(oauthSettings),
+    webAppUrl: rt.config.webAppUrl,
+    docsBaseUrl: rt.config.docsBaseUrl,
+    credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,

@@ -46,6 +46,22 @@ const configSchema = z.object({
   CHECKS_TOPIC_RETENTION_DAYS: int(1, 36_500).default(400),
   /** How often projector processes apply retention (0 = never; run `pulse cleanup` instead). */
   RETENTION_JOB_INTERVAL_MINUTES: int(0, 10_080).default(60),
+  /**
+   * Keys that encrypt stored OAuth tokens (AES-256-GCM): `id:base64key[,id:base64key…]`, each
+   * key 32 bytes. The first encrypts; all decrypt, so a key can be rotated (docs/security.md).
+   */
+  CREDENTIALS_KEYS: z.string().regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+)*$/, 'must be id:base64key[,id:base64key…]'),
+  /** Public base URL of the API, for OAuth redirect URIs. */
+  PUBLIC_API_URL: z.url().optional(),
+  /** Where the user lands after connecting or reconnecting an integration. */
+  WEB_APP_URL: z.url().default('http://127.0.0.1:5173'),
+  /** Base of the troubleshooting docs links (docsUrl = <base>/troubleshooting.md#<code>). */
+  DOCS_BASE_URL: z.string().default('/docs'),
+  RETRY_MAX_ATTEMPTS: int(1, 10).default(3),
+  RETRY_BASE_MS: int(1, 600_000).default(2_000),
+  RETRY_CAP_MS: int(1, 3_600_000).default(60_000),
+  /** Refresh an access token this long before it expires (and at least daily). */
+  TOKEN_REFRESH_AHEAD_SECONDS: int(0, 86_400).default(300),
   // Provider endpoints: the real hosts by default; tests and the demo point them at the simulator.
   GOOGLE_APIS_BASE_URL: z.url().default('https://www.googleapis.com'),
   GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
@@ -67,6 +83,12 @@ export interface Config {
   databaseUrl: string;
   api: { host: string; port: number };
   auth: { jwtSecret: string };
+  credentialKeys: { id: string; key: Buffer }[];
+  publicApiUrl: string;
+  webAppUrl: string;
+  docsBaseUrl: string;
+  retry: { maxAttempts: number; baseMs: number; capMs: number };
+  tokenRefreshAheadSeconds: number;
   checks: {
     timeoutMs: number;
     defaultIntervalSeconds: number;
@@ -98,6 +120,7 @@ function localDefaults(): Record<string, string> {
   }
   const secrets = readJson(path.join(stackDir, 'dev-secrets.json'));
   if (secrets && typeof secrets.jwtSecret === 'string') out.JWT_SECRET = secrets.jwtSecret;
+  if (secrets && typeof secrets.credentialsKeys === 'string') out.CREDENTIALS_KEYS = secrets.credentialsKeys;
   return out;
 }
 
@@ -128,7 +151,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const c = parsed.data;
+  const credentialKeys = c.CREDENTIALS_KEYS.split(',').map((pair) => {
+    const [id, b64] = pair.split(':') as [string, string];
+    return { id, key: Buffer.from(b64, 'base64') };
+  });
+  if (credentialKeys.some((k) => k.key.length !== 32)) throw new ConfigError('invalid configuration:\n  CREDENTIALS_KEYS: every key must be 32 bytes (base64)');
   return {
+    credentialKeys,
+    publicApiUrl: (c.PUBLIC_API_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/+$/, ''),
+    webAppUrl: c.WEB_APP_URL.replace(/\/+$/, ''),
+    docsBaseUrl: c.DOCS_BASE_URL.replace(/\/+$/, ''),
+    retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },
+    tokenRefreshAheadSeconds: c.TOKEN_REFRESH_AHEAD_SECONDS,
     kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS, sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS },
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,

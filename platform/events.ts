@@ -4,6 +4,9 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type {
+  CredentialsRefreshed,
+  ReauthCompleted,
+  ReauthRequired,
   HealthChecked as HealthCheckedWire,
   IntegrationConnected,
   IntegrationDisconnected,
@@ -26,7 +29,10 @@ export type HealthChecked = HealthCheckedWire & { type: 'HealthChecked' };
 export type LifecycleEvent =
   | (EventMeta & { type: 'IntegrationConnected' } & Omit<IntegrationConnected, 'config'> & { config: Record<string, unknown> })
   | (EventMeta & { type: 'IntegrationUpdated' } & Omit<IntegrationUpdated, 'config'> & { config: Record<string, unknown> | null })
-  | (EventMeta & { type: 'IntegrationDisconnected' } & IntegrationDisconnected);
+  | (EventMeta & { type: 'IntegrationDisconnected' } & IntegrationDisconnected)
+  | (EventMeta & { type: 'CredentialsRefreshed' } & CredentialsRefreshed)
+  | (EventMeta & { type: 'ReauthRequired' } & ReauthRequired)
+  | (EventMeta & { type: 'ReauthCompleted' } & ReauthCompleted);
 
 export type PulseEvent = LifecycleEvent | HealthChecked;
 export type EventType = PulseEvent['type'];
@@ -50,6 +56,12 @@ function lifecycleToWire(e: LifecycleEvent): IntegrationLifecycleEvent {
       return { ...meta, payload: { [`${ns}IntegrationUpdated`]: { displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: e.config === null ? null : JSON.stringify(e.config) } } as IntegrationLifecycleEvent['payload'] };
     case 'IntegrationDisconnected':
       return { ...meta, payload: { [`${ns}IntegrationDisconnected`]: { reason: e.reason } } as IntegrationLifecycleEvent['payload'] };
+    case 'CredentialsRefreshed':
+      return { ...meta, payload: { [`${ns}CredentialsRefreshed`]: { expiresAt: e.expiresAt, scopes: e.scopes, trigger: e.trigger } } as IntegrationLifecycleEvent['payload'] };
+    case 'ReauthRequired':
+      return { ...meta, payload: { [`${ns}ReauthRequired`]: { reason: e.reason, detail: e.detail } } as IntegrationLifecycleEvent['payload'] };
+    case 'ReauthCompleted':
+      return { ...meta, payload: { [`${ns}ReauthCompleted`]: { scopes: e.scopes } } as IntegrationLifecycleEvent['payload'] };
   }
 }
 
@@ -67,6 +79,12 @@ function lifecycleFromWire(w: IntegrationLifecycleEvent): LifecycleEvent {
     }
     case `${ns}IntegrationDisconnected`:
       return { ...meta, type: 'IntegrationDisconnected', reason: (body as IntegrationDisconnected).reason };
+    case `${ns}CredentialsRefreshed`:
+      return { ...meta, type: 'CredentialsRefreshed', ...(body as CredentialsRefreshed) };
+    case `${ns}ReauthRequired`:
+      return { ...meta, type: 'ReauthRequired', ...(body as ReauthRequired) };
+    case `${ns}ReauthCompleted`:
+      return { ...meta, type: 'ReauthCompleted', ...(body as ReauthCompleted) };
     default:
       throw new UndecodableRecord(`unknown lifecycle event ${branch}`);
   }

@@ -11,6 +11,8 @@ export interface ScheduledIntegration {
   checkIntervalSeconds: number;
 }
 
+export type CheckResult = Omit<HealthChecked, 'nextCheckAt'>;
+
 export interface CheckEnv {
   timeoutMs: number;
   endpoints: ProviderEndpoints;
@@ -24,8 +26,8 @@ export async function runCheck(
   provider: ProviderCheck | undefined,
   trigger: CheckTrigger,
   env: CheckEnv,
-  opts: { credentials?: Credentials | null; attempt?: number } = {},
-): Promise<Omit<HealthChecked, 'nextCheckAt'>> {
+  opts: { credentials?: Credentials | null; attempt?: number; refreshable?: boolean } = {},
+): Promise<CheckResult> {
   const startedAt = env.now();
   const t0 = env.monotonic();
   const observation = await observe(integration, provider, env, t0, opts.credentials ?? null);
@@ -42,6 +44,8 @@ export async function runCheck(
     completedAt: startedAt + durationMs,
     durationMs,
     ...observation,
+    tokenExpiresAt: opts.credentials?.expiresAt ?? null,
+    tokenRefreshable: opts.credentials ? opts.refreshable ?? false : true,
   };
 }
 

@@ -3,19 +3,20 @@
 // `publish`. Clock, timers and randomness are passed in so tests drive time directly.
 import type { HealthChecked } from '../platform/events.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
-import type { ScheduledIntegration } from './runCheck.js';
-import { firstCheckDelayMs, nextCheckDelayMs } from './schedule.js';
+import type { CheckResult, ScheduledIntegration } from './runCheck.js';
+import { firstCheckDelayMs, nextAfter, nextCheckDelayMs, type RetryPolicy } from './schedule.js';
 
 export interface SchedulerDeps {
   now(): number;
   random(): number;
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
-  check(integration: ScheduledIntegration, trigger: CheckTrigger): Promise<Omit<HealthChecked, 'nextCheckAt'>>;
+  check(integration: ScheduledIntegration, trigger: CheckTrigger, attempt: number): Promise<CheckResult>;
   publish(event: HealthChecked): Promise<void>;
   onError(err: unknown, integrationId: string): void;
   jitterRatio: number;
   maxConcurrent: number;
+  retry: RetryPolicy;
 }
 
 interface Entry {
@@ -27,7 +28,7 @@ interface Entry {
 
 export class CheckScheduler {
   private readonly entries = new Map<string, Entry>();
-  private readonly waiting: { id: string; generation: number; trigger: CheckTrigger }[] = [];
+  private readonly waiting: { id: string; generation: number; trigger: CheckTrigger; attempt: number }[] = [];
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -49,7 +50,17 @@ export class CheckScheduler {
     if (existing) this.deps.clearTimer(existing.timer);
     const entry: Entry = { integration, timer: undefined, generation: (existing?.generation ?? 0) + 1 };
     this.entries.set(integration.integrationId, entry);
-    this.arm(entry, delay, 'scheduled');
+    this.arm(entry, delay, 'scheduled', 1);
+  }
+
+  /** Checks an integration as soon as a slot is free (manual check, reconnect completed). */
+  checkNow(integrationId: string, trigger: CheckTrigger): boolean {
+    const entry = this.entries.get(integrationId);
+    if (!entry) return false;
+    this.deps.clearTimer(entry.timer);
+    entry.generation++;
+    this.arm(entry, 0, trigger, 1);
+    return true;
   }
 
   remove(integrationId: string): void {
@@ -75,14 +86,14 @@ export class CheckScheduler {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private arm(entry: Entry, delayMs: number, trigger: CheckTrigger): void {
+  private arm(entry: Entry, delayMs: number, trigger: CheckTrigger, attempt: number): void {
     const { generation } = entry;
     const id = entry.integration.integrationId;
-    entry.timer = this.deps.setTimer(() => this.enqueue(id, generation, trigger), delayMs);
+    entry.timer = this.deps.setTimer(() => this.enqueue(id, generation, trigger, attempt), delayMs);
   }
 
-  private enqueue(id: string, generation: number, trigger: CheckTrigger): void {
-    this.waiting.push({ id, generation, trigger });
+  private enqueue(id: string, generation: number, trigger: CheckTrigger, attempt: number): void {
+    this.waiting.push({ id, generation, trigger, attempt });
     this.drain();
   }
 
@@ -92,7 +103,7 @@ export class CheckScheduler {
       const entry = this.entries.get(job.id);
       if (!entry || entry.generation !== job.generation) continue;
       this.running++;
-      void this.execute(entry, job.trigger).finally(() => {
+      void this.execute(entry, job.trigger, job.attempt).finally(() => {
         this.running--;
         this.drain();
         if (this.running === 0 && this.waiting.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
@@ -100,22 +111,22 @@ export class CheckScheduler {
     }
   }
 
-  private async execute(entry: Entry, trigger: CheckTrigger): Promise<void> {
+  private async execute(entry: Entry, trigger: CheckTrigger, attempt: number): Promise<void> {
     const { integration, generation } = entry;
     let armed = false;
     try {
-      const result = await this.deps.check(integration, trigger);
+      const result = await this.deps.check(integration, trigger, attempt);
       const current = this.entries.get(integration.integrationId);
       if (current !== entry || entry.generation !== generation) return; // removed or changed meanwhile
-      const delay = nextCheckDelayMs(integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.random);
-      const nextCheckAt = this.deps.now() + delay;
-      this.arm(entry, delay, 'scheduled');
+      const next = nextAfter(result, integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.retry, this.deps.random);
+      const nextCheckAt = this.deps.now() + next.delayMs;
+      this.arm(entry, next.delayMs, next.trigger, next.attempt);
       armed = true;
       await this.deps.publish({ ...result, nextCheckAt });
     } catch (err) {
       this.deps.onError(err, integration.integrationId);
       if (!armed && this.entries.get(integration.integrationId) === entry && entry.generation === generation) {
-        this.arm(entry, nextCheckDelayMs(integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.random), 'scheduled');
+        this.arm(entry, nextCheckDelayMs(integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.random), 'scheduled', 1);
       }
     }
   }

@@ -11,11 +11,15 @@ import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 import { createBatchPublisher } from './batchPublisher.js';
 import { providerChecks } from './checks/index.js';
-import { runCheck } from './runCheck.js';
+import { checkIntegration, type CheckIntegrationDeps } from './checkIntegration.js';
+import { oauthIssuers } from './oauth/index.js';
+import { createCredentialStore } from '../platform/credentialStore.js';
+import type { Db } from '../platform/db.js';
 import { CheckScheduler } from './scheduler.js';
 
 export interface WorkerDeps {
   config: Config;
+  db: Db;
   kafka: KafkaClient;
   codec: EventCodec;
   topics: Topics;
@@ -33,6 +37,26 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
   const producer = await kafka.producer();
   const publisher = createBatchPublisher(producer, topics.checks);
   const partitionOf = new Map<string, number>();
+  const reauthAnnounced = new Map<string, string>();
+  let assignedAt = Date.now();
+  const checkDeps: CheckIntegrationDeps = {
+    env: {
+      timeoutMs: config.checks.timeoutMs,
+      endpoints: { googleApis: config.providers.googleApis, slackApi: config.providers.slackApi },
+      now: Date.now,
+      monotonic: () => performance.now(),
+      newId: randomUUID,
+    },
+    providers: providerChecks,
+    credentials: createCredentialStore(deps.db, config.credentialKeys),
+    issuers: oauthIssuers(config),
+    refreshAheadMs: config.tokenRefreshAheadSeconds * 1000,
+    reauthAnnounced,
+    emit: async (event) => {
+      await producer.send(topics.lifecycle, [await codec.encode(event)]);
+      log.info({ integrationId: event.integrationId, event: event.type }, 'lifecycle event emitted');
+    },
+  };
 
   const scheduler = new CheckScheduler({
     now: Date.now,
@@ -41,14 +65,8 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
     jitterRatio: config.checks.jitterRatio,
     maxConcurrent: 200,
-    check: (integration, trigger) =>
-      runCheck(integration, providerChecks[integration.provider], trigger, {
-        timeoutMs: config.checks.timeoutMs,
-        endpoints: { googleApis: config.providers.googleApis, slackApi: config.providers.slackApi },
-        now: Date.now,
-        monotonic: () => performance.now(),
-        newId: randomUUID,
-      }),
+    retry: config.retry,
+    check: (integration, trigger, attempt) => checkIntegration(integration, trigger, attempt, checkDeps),
     publish: async (event) => {
       await publisher.publish(await codec.encode(event));
       log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
@@ -58,6 +76,14 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
 
   const apply = (e: LifecycleEvent) => {
     if (e.type === 'IntegrationDisconnected') return scheduler.remove(e.integrationId);
+    if (e.type === 'CredentialsRefreshed') return;
+    if (e.type === 'ReauthRequired') return void reauthAnnounced.set(e.integrationId, e.reason);
+    if (e.type === 'ReauthCompleted') {
+      reauthAnnounced.delete(e.integrationId);
+      // Re-check at once after a reconnect, but not for every old reconnect when re-reading the log.
+      if (e.occurredAt >= assignedAt - 60_000) scheduler.checkNow(e.integrationId, 'manual');
+      return;
+    }
     const known = current.get(e.integrationId);
     if (e.type === 'IntegrationConnected') {
       current.set(e.integrationId, { integrationId: e.integrationId, userId: e.userId, provider: e.provider, config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, connectedAt: e.occurredAt });
@@ -74,6 +100,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     topics: [topics.lifecycle],
     onAssigned: (assignment) => {
       const mine = new Set(assignment[topics.lifecycle] ?? []);
+      assignedAt = Date.now();
       scheduler.retain((id) => mine.has(partitionOf.get(id) ?? -1));
       for (const [id, p] of partitionOf) if (!mine.has(p)) { partitionOf.delete(id); current.delete(id); }
       log.info({ partitions: [...mine] }, 'partitions assigned');

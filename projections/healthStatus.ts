@@ -13,7 +13,12 @@ export interface StatusRules {
 }
 
 /** Errors that only the user can fix: red at once, no point waiting for retries. */
-const userMustAct = new Set(['unauthorized', 'forbidden', 'invalid_config']);
+export const userMustAct = new Set(['unauthorized', 'forbidden', 'invalid_config', 'token_revoked', 'token_expired', 'scope_missing', 'write_permission_missing']);
+
+/** The provider is holding us back, not failing: degraded (yellow) however long it lasts. */
+const heldBack = new Set(['rate_limited', 'quota_exceeded']);
+
+const DAY_MS = 86_400_000;
 
 export interface IntegrationHealth {
   integrationId: string;
@@ -38,12 +43,16 @@ export function degradation(check: HealthChecked, rules: StatusRules): { code: s
   if (check.durationMs > rules.slowCheckMs) return { code: 'slow_response', detail: `answered in ${check.durationMs} ms (limit ${rules.slowCheckMs} ms)` };
   const q = check.quota;
   if (q && q.limit > 0 && q.used / q.limit >= 0.8) return { code: 'quota_high', detail: `${Math.round((100 * q.used) / q.limit)} % of quota used` };
+  if (!check.tokenRefreshable && check.tokenExpiresAt !== null && check.tokenExpiresAt - check.completedAt < DAY_MS) {
+    return { code: 'token_expiring', detail: `access token expires at ${new Date(check.tokenExpiresAt).toISOString()} and cannot be refreshed` };
+  }
   return null;
 }
 
 export function statusFromCheck(check: HealthChecked, consecutiveFailures: number, rules: StatusRules): HealthStatus {
   if (check.outcome === 'succeeded') return degradation(check, rules) ? 'yellow' : 'green';
   if (check.error && userMustAct.has(check.error.code)) return 'red';
+  if (check.error && heldBack.has(check.error.code)) return 'yellow';
   return consecutiveFailures >= rules.failuresBeforeRed ? 'red' : 'yellow';
 }
 
@@ -69,7 +78,7 @@ export function evolveHealth(current: IntegrationHealth | undefined, check: Heal
     latencyMs: check.durationMs,
     httpStatus: check.httpStatus,
     // A yellow "degraded" status gets advice too, so nobody sees a colour without a reason.
-    error: problem === null ? null : { ...problem, ...adviceFor(problem.code) },
+    error: problem === null ? null : { ...problem, ...adviceFor(problem.code, check.provider) },
     nextCheckAt: check.nextCheckAt,
     checkCount,
     lastEventId: check.eventId,

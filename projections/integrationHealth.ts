@@ -12,7 +12,7 @@ function fromRow(r: Record<string, any>): IntegrationHealth {
     lastCheckedAt: r.last_checked_at, lastSuccessAt: r.last_success_at, lastFailureAt: r.last_failure_at,
     consecutiveFailures: r.consecutive_failures, latencyMs: r.latency_ms, httpStatus: r.http_status,
     error: r.error_code === null ? null : {
-      code: r.error_code, detail: r.error_detail, message: r.error_message, resolution: r.error_resolution, docsUrl: r.error_docs_url,
+      code: r.error_code, detail: r.error_detail, message: r.error_message, steps: r.error_resolution.split('\n'), docsPath: r.error_docs_url,
     },
     nextCheckAt: r.next_check_at, checkCount: r.check_count, lastEventId: r.last_event_id,
   };
@@ -60,7 +60,7 @@ export function integrationHealthProjection(rules: StatusRules): Projection<Heal
           col((h) => h.integrationId), col((h) => h.provider), col((h) => h.status), col((h) => h.lastCheckedAt),
           col((h) => h.lastSuccessAt), col((h) => h.lastFailureAt), col((h) => h.consecutiveFailures), col((h) => h.latencyMs),
           col((h) => h.httpStatus), col((h) => h.error?.code ?? null), col((h) => h.error?.detail ?? null),
-          col((h) => h.error?.message ?? null), col((h) => h.error?.resolution ?? null), col((h) => h.error?.docsUrl ?? null),
+          col((h) => h.error?.message ?? null), col((h) => h.error?.steps.join('\n') ?? null), col((h) => h.error?.docsPath ?? null),
           col((h) => h.nextCheckAt), col((h) => h.checkCount), col((h) => h.lastEventId),
         ],
       );

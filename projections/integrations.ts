@@ -15,6 +15,8 @@ export interface IntegrationRow {
   connectedAt: number;
   updatedAt: number;
   disconnectedAt: number | null;
+  /** Why the user must reconnect (token_revoked, scope_missing…), or null. */
+  reauthReason: string | null;
 }
 
 /** Pure: the row after one lifecycle event (undefined = no row yet, e.g. update before connect). */
@@ -24,7 +26,7 @@ export function evolveIntegration(row: IntegrationRow | undefined, e: LifecycleE
       return {
         integrationId: e.integrationId, userId: e.userId, provider: e.provider, displayName: e.displayName,
         config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, state: 'active',
-        connectedAt: e.occurredAt, updatedAt: e.occurredAt, disconnectedAt: null,
+        connectedAt: e.occurredAt, updatedAt: e.occurredAt, disconnectedAt: null, reauthReason: null,
       };
     case 'IntegrationUpdated':
       if (!row) return undefined;
@@ -38,10 +40,16 @@ export function evolveIntegration(row: IntegrationRow | undefined, e: LifecycleE
     case 'IntegrationDisconnected':
       if (!row) return undefined;
       return { ...row, state: 'disconnected', updatedAt: e.occurredAt, disconnectedAt: e.occurredAt };
+    case 'ReauthRequired':
+      return row && { ...row, reauthReason: e.reason, updatedAt: e.occurredAt };
+    case 'ReauthCompleted':
+      return row && { ...row, reauthReason: null, updatedAt: e.occurredAt };
+    case 'CredentialsRefreshed':
+      return row;
   }
 }
 
-const lifecycleTypes = new Set(['IntegrationConnected', 'IntegrationUpdated', 'IntegrationDisconnected']);
+const lifecycleTypes = new Set(['IntegrationConnected', 'IntegrationUpdated', 'IntegrationDisconnected', 'ReauthRequired', 'ReauthCompleted', 'CredentialsRefreshed']);
 
 export const integrationsProjection: Projection<LifecycleEvent> = {
   name: 'integrations',
@@ -52,7 +60,7 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
   async apply(tx: Tx, events: LifecycleEvent[]) {
     const ids = [...new Set(events.map((e) => e.integrationId))];
     const { rows } = await tx.query(
-      `SELECT integration_id, user_id, provider, display_name, config, check_interval_seconds, state,
+      `SELECT integration_id, user_id, provider, display_name, config, check_interval_seconds, state, reauth_reason,
               (extract(epoch from connected_at) * 1000)::bigint AS connected_at,
               (extract(epoch from updated_at) * 1000)::bigint AS updated_at,
               (extract(epoch from disconnected_at) * 1000)::bigint AS disconnected_at
@@ -62,7 +70,7 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
     const current = new Map<string, IntegrationRow | undefined>(rows.map((r) => [r.integration_id, {
       integrationId: r.integration_id, userId: r.user_id, provider: r.provider, displayName: r.display_name,
       config: r.config, checkIntervalSeconds: r.check_interval_seconds, state: r.state,
-      connectedAt: r.connected_at, updatedAt: r.updated_at, disconnectedAt: r.disconnected_at,
+      connectedAt: r.connected_at, updatedAt: r.updated_at, disconnectedAt: r.disconnected_at, reauthReason: r.reauth_reason,
     }]));
     for (const e of events) current.set(e.integrationId, evolveIntegration(current.get(e.integrationId), e));
 
@@ -70,18 +78,20 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
     if (!next.length) return [];
     await tx.query(
       `INSERT INTO integrations AS i (integration_id, user_id, provider, display_name, config, check_interval_seconds,
-                                      state, connected_at, updated_at, disconnected_at)
-       SELECT id, uid, prov, name, cfg::jsonb, ivl, st, to_timestamp(ca / 1000.0), to_timestamp(ua / 1000.0), to_timestamp(da / 1000.0)
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[])
-              AS t(id, uid, prov, name, cfg, ivl, st, ca, ua, da)
+                                      state, connected_at, updated_at, disconnected_at, reauth_reason)
+       SELECT id, uid, prov, name, cfg::jsonb, ivl, st, to_timestamp(ca / 1000.0), to_timestamp(ua / 1000.0), to_timestamp(da / 1000.0), rr
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
+              AS t(id, uid, prov, name, cfg, ivl, st, ca, ua, da, rr)
        ON CONFLICT (integration_id) DO UPDATE SET
          user_id = excluded.user_id, provider = excluded.provider, display_name = excluded.display_name,
          config = excluded.config, check_interval_seconds = excluded.check_interval_seconds, state = excluded.state,
-         connected_at = excluded.connected_at, updated_at = excluded.updated_at, disconnected_at = excluded.disconnected_at`,
+         connected_at = excluded.connected_at, updated_at = excluded.updated_at, disconnected_at = excluded.disconnected_at,
+         reauth_reason = excluded.reauth_reason`,
       [
         next.map((r) => r.integrationId), next.map((r) => r.userId), next.map((r) => r.provider),
         next.map((r) => r.displayName), next.map((r) => JSON.stringify(r.config)), next.map((r) => r.checkIntervalSeconds),
         next.map((r) => r.state), next.map((r) => r.connectedAt), next.map((r) => r.updatedAt), next.map((r) => r.disconnectedAt),
+        next.map((r) => r.reauthReason),
       ],
     );
     return next.map((r) => r.integrationId);

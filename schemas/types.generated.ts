@@ -8,7 +8,7 @@ export interface IntegrationLifecycleEvent {
   /** Owner of the integration. */
   userId: string;
   occurredAt: number;
-  payload: { 'pulse.integrations.IntegrationConnected': IntegrationConnected } | { 'pulse.integrations.IntegrationUpdated': IntegrationUpdated } | { 'pulse.integrations.IntegrationDisconnected': IntegrationDisconnected };
+  payload: { 'pulse.integrations.IntegrationConnected': IntegrationConnected } | { 'pulse.integrations.IntegrationUpdated': IntegrationUpdated } | { 'pulse.integrations.IntegrationDisconnected': IntegrationDisconnected } | { 'pulse.integrations.CredentialsRefreshed': CredentialsRefreshed } | { 'pulse.integrations.ReauthRequired': ReauthRequired } | { 'pulse.integrations.ReauthCompleted': ReauthCompleted };
 }
 
 export interface IntegrationConnected {
@@ -28,6 +28,27 @@ export interface IntegrationUpdated {
 
 export interface IntegrationDisconnected {
   reason: string | null;
+}
+
+/** The integration's access token was refreshed and stored (encrypted). Carries no token. */
+export interface CredentialsRefreshed {
+  expiresAt: number | null;
+  scopes: string[];
+  /** ahead_of_expiry, daily, rejected_token */
+  trigger: string;
+}
+
+/** Only the user can fix this integration now: they must reconnect it. */
+export interface ReauthRequired {
+  /** token_revoked, scope_missing, unauthorized */
+  reason: string;
+  /** Sanitized; never a token. */
+  detail: string | null;
+}
+
+/** The user went through the provider's consent again; new tokens are stored (encrypted). */
+export interface ReauthCompleted {
+  scopes: string[];
 }
 
 /** Value of topic health.checks (key: integrationId). What one check observed: facts only. Status colours, consecutive failures and user-facing advice are derived by projections. */
@@ -50,6 +71,10 @@ export interface HealthChecked {
   quota: QuotaUsage | null;
   /** When the worker scheduled the next check of this integration. */
   nextCheckAt: number | null;
+  /** When the access token used by this check expires, for OAuth providers that say. */
+  tokenExpiresAt: number | null;
+  /** False when there is no refresh token: the user will have to reconnect when the token expires. */
+  tokenRefreshable: boolean;
 }
 
 export type CheckTrigger = 'scheduled' | 'manual' | 'retry';

@@ -5,12 +5,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { healthAsOf, type StatusRules } from '../../projections/healthStatus.js';
 import { HttpError, notFound, validate } from '../errors.js';
-import { checksUntil } from '../readModel.js';
+import { checksUntil, userError } from '../readModel.js';
 import type { AdminRoutesDeps } from './admin.js';
 
 export interface AdminHealthDeps {
   statusRules: StatusRules;
   historyDays: number;
+  docsBaseUrl: string;
   now: () => number;
 }
 
@@ -43,7 +44,7 @@ export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Rout
       lastSuccessAt: h?.lastSuccessAt ? new Date(h.lastSuccessAt).toISOString() : null,
       consecutiveFailures: h?.consecutiveFailures ?? 0,
       latencyMs: h?.latencyMs ?? null,
-      error: h?.error ? { code: h.error.code, message: h.error.message, resolution: h.error.resolution, docsUrl: h.error.docsUrl, detail: h.error.detail } : null,
+      error: h?.error ? { ...userError(h.error.code, h.error.message, h.error.steps.join('\n'), h.error.docsPath, deps.docsBaseUrl), detail: h.error.detail } : null,
       checkCount: h?.checkCount ?? 0,
     });
   });

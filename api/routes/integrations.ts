@@ -10,8 +10,11 @@ import { providerChecks, supportedProviders } from '../../producers/checks/index
 import type { AuthedLocals } from '../auth.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { integrationHealth } from '../readModel.js';
+import { oauthLinks, oauthProvider } from '../oauth.js';
 
 export interface IntegrationRoutesDeps {
+  docsBaseUrl: string;
+  oauth: ReturnType<typeof oauthLinks>;
   db: Db;
   codec: EventCodec;
   producer: EventProducer;
@@ -38,17 +41,26 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     const body = validate(bodySchema, req.body ?? {});
     const provider = providerChecks[body.provider];
     if (!provider) throw new HttpError(400, 'validation_failed', 'invalid body: provider', { provider: 'unsupported provider' });
-    const config = validate(provider.configSchema, body.config, 'config');
+    const config = validate(provider.configSchema, body.config, 'config') as Record<string, unknown>;
+    const userId = (res.locals as AuthedLocals).userId;
+    const checkIntervalSeconds = body.checkIntervalSeconds ?? deps.defaultIntervalSeconds;
+    if (oauthProvider(body.provider)) {
+      // Connected once the user has granted access: the OAuth callback records IntegrationConnected.
+      const integrationId = randomUUID();
+      const authorizeUrl = deps.oauth.authorizeUrl({ userId, integrationId, provider: body.provider, mode: 'connect', displayName: body.displayName, checkIntervalSeconds, config });
+      res.status(202).json({ id: integrationId, authorizeUrl });
+      return;
+    }
     const event: LifecycleEvent = {
       type: 'IntegrationConnected',
       eventId: randomUUID(),
       integrationId: randomUUID(),
-      userId: (res.locals as AuthedLocals).userId,
+      userId,
       occurredAt: deps.now(),
       provider: body.provider,
       displayName: body.displayName,
-      checkIntervalSeconds: body.checkIntervalSeconds ?? deps.defaultIntervalSeconds,
-      config: config as Record<string, unknown>,
+      checkIntervalSeconds,
+      config,
     };
     await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
     res.status(202).location(`/api/integrations/${event.integrationId}/health`).json({ id: event.integrationId });
@@ -57,9 +69,13 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
   router.get('/:id/health', async (req, res) => {
     const id = req.params.id;
     if (!uuid.safeParse(id).success) throw notFound();
-    const health = await integrationHealth(deps.db, (res.locals as AuthedLocals).userId, id);
+    const userId = (res.locals as AuthedLocals).userId;
+    const health = await integrationHealth(deps.db, userId, id, deps.docsBaseUrl);
     if (!health) throw notFound();
-    res.json(health);
+    const { reauthReason, ...view } = health;
+    // A fresh one-click link on every read (the signed state inside lasts 10 minutes).
+    const reconnectUrl = reauthReason ? deps.oauth.authorizeUrl({ userId, integrationId: id, provider: health.provider, mode: 'reconnect' }) : null;
+    res.json({ ...view, reauthRequired: reauthReason !== null, reconnectUrl });
   });
 
   return router;

@@ -1,5 +1,8 @@
 // Generic HTTP check: request the URL, compare the status, optionally look for text in the body.
+import tls from 'node:tls';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { networkError } from './providerHttp.js';
 import { failedAt, type CheckContext, type CheckObservation, type ProviderCheck } from './provider.js';
 import type { CheckError, CheckStep } from '../../schemas/types.generated.js';
 
@@ -20,17 +23,6 @@ export const httpConfigSchema = z.object({
 
 export type HttpCheckConfig = z.infer<typeof httpConfigSchema>;
 
-function networkError(err: unknown, signal: AbortSignal): CheckError {
-  if (signal.aborted) return { code: 'timeout', message: 'no response within the check timeout', retryAfterSeconds: null };
-  const cause = (err as { cause?: { code?: string } })?.cause;
-  const code = cause?.code ?? '';
-  if (code === 'ECONNREFUSED') return { code: 'connection_refused', message: 'connection refused', retryAfterSeconds: null };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns_failure', message: 'host name not found', retryAfterSeconds: null };
-  if (/CERT|SSL|TLS/.test(code)) return { code: 'tls_error', message: `TLS handshake failed (${code})`, retryAfterSeconds: null };
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return { code: 'connection_reset', message: 'connection reset', retryAfterSeconds: null };
-  return { code: 'network_error', message: code ? `network error (${code})` : 'network error', retryAfterSeconds: null };
-}
-
 function statusError(status: number, expected: number, retryAfter: string | null): CheckError {
   const message = `HTTP ${status}, expected ${expected}`;
   if (status === 401) return { code: 'unauthorized', message, retryAfterSeconds: null };
@@ -43,10 +35,45 @@ function statusError(status: number, expected: number, retryAfter: string | null
   return { code: 'unexpected_status', message, retryAfterSeconds: null };
 }
 
+/** Epoch ms when the server's certificate expires, over a separate short connection. */
+function certificateValidTo(url: URL, signal: AbortSignal): Promise<number> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    // Not verifying here on purpose: this step only reads the expiry date (the request verifies
+    // trust), and an expired certificate must still be readable to report it as expired.
+    const socket = tls.connect({ host, port: Number(url.port || 443), servername: isIP(host) ? undefined : host, rejectUnauthorized: false });
+    const onAbort = () => socket.destroy();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = (fn: () => void) => { signal.removeEventListener('abort', onAbort); socket.destroy(); fn(); };
+    socket.once('secureConnect', () => {
+      const validTo = Date.parse(socket.getPeerCertificate().valid_to ?? '');
+      done(() => (Number.isNaN(validTo) ? reject(Object.assign(new Error('no certificate'), { code: 'ERR_TLS_NO_CERT' })) : resolve(validTo)));
+    });
+    socket.once('error', (err) => done(() => reject(err)));
+    socket.once('close', () => done(() => reject(Object.assign(new Error('closed'), { code: 'ECONNRESET' }))));
+  });
+}
+
 async function check(config: HttpCheckConfig, ctx: CheckContext): Promise<CheckObservation> {
   const steps: CheckStep[] = [];
   let t = ctx.elapsed();
   let res: Response;
+  const url = new URL(config.url);
+  if (url.protocol === 'https:') {
+    let validTo: number;
+    try {
+      validTo = await certificateValidTo(url, ctx.signal);
+    } catch (err) {
+      return failedAt(steps, 'tls', t, ctx, networkError(err, ctx.signal));
+    }
+    // Days left is a fact for the event; whether that is "soon" is for the status rules to judge.
+    const days = Math.floor((validTo - Date.now()) / 86_400_000);
+    if (validTo <= Date.now()) {
+      return failedAt(steps, 'tls', t, ctx, { code: 'tls_error', message: `certificate expired ${-days} days ago`, retryAfterSeconds: null });
+    }
+    steps.push({ name: 'tls', durationMs: Math.round(ctx.elapsed() - t), outcome: 'succeeded', detail: `certificate expires in ${days} days` });
+    t = ctx.elapsed();
+  }
   try {
     res = await fetch(config.url, { method: config.method, headers: config.headers, redirect: 'manual', signal: ctx.signal });
   } catch (err) {

@@ -33,7 +33,7 @@ describe('walking skeleton, end to end (API → Kafka → worker → Kafka → p
 
     const green = await eventually(async () => { const h = await health(); return h.body?.status === 'green' && h.body; }, 'status green');
     expect(green).to.have.all.keys('integrationId', 'provider', 'displayName', 'status', 'lastCheckedAt', 'lastSuccessAt',
-      'consecutiveFailures', 'latencyMs', 'error', 'nextCheckAt', 'checkCount');
+      'consecutiveFailures', 'latencyMs', 'error', 'nextCheckAt', 'checkCount', 'reauthRequired', 'reconnectUrl');
     expect(green).to.include({ integrationId, provider: 'http', displayName: 'Status page', consecutiveFailures: 0, error: null });
     expect(Date.now() - Date.parse(green.lastSuccessAt)).to.be.lessThan(10_000);
     expect(Date.parse(green.nextCheckAt)).to.be.greaterThan(Date.parse(green.lastCheckedAt));
@@ -49,7 +49,9 @@ describe('walking skeleton, end to end (API → Kafka → worker → Kafka → p
     await eventually(async () => (await health()).body.status === 'yellow', 'yellow after first failure');
     const red = await eventually(async () => { const h = (await health()).body; return h.status === 'red' && h; }, 'red after repeated failures');
     expect(red.consecutiveFailures).to.be.at.least(3);
-    expect(red.error).to.have.all.keys('code', 'message', 'resolution', 'docsUrl');
+    expect(red.error).to.have.all.keys('code', 'message', 'resolution', 'steps', 'docsUrl');
+    expect(red.error.docsUrl).to.equal('/docs/troubleshooting.md#server_error');
+    expect(red).to.include({ reauthRequired: false, reconnectUrl: null });
     expect(red.error.code).to.equal('server_error');
     target.set('status', { status: 200 });
     await eventually(async () => (await health()).body.status === 'green', 'green after recovery');

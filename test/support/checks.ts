@@ -22,6 +22,8 @@ export function aCheck(overrides: Partial<HealthChecked> = {}): HealthChecked {
     error: null,
     quota: null,
     nextCheckAt: startedAt + 300_000,
+    tokenExpiresAt: null,
+    tokenRefreshable: true,
     ...overrides,
   };
 }

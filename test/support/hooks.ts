@@ -35,6 +35,7 @@ export const mochaHooks = {
       TOPIC_PREFIX: `test-${runId}.`,
       TOPIC_PARTITIONS: '3',
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      CREDENTIALS_KEYS: `test1:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       MIN_CHECK_INTERVAL_SECONDS: '1',
       CHECK_JITTER_RATIO: '0',

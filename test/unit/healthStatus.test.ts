@@ -47,7 +47,7 @@ describe('evolveHealth', () => {
     expect(h.lastSuccessAt).to.equal(t + 120);
     expect(h.consecutiveFailures).to.equal(2);
     expect(h.error?.code).to.equal('timeout');
-    expect(h.error?.resolution).to.be.a('string').and.not.empty;
+    expect(h.error?.steps).to.be.an('array').that.is.not.empty;
     const recovered = evolveHealth(h, aCheck({ startedAt: t + 180_000 }), rules);
     expect(recovered).to.include({ status: 'green', consecutiveFailures: 0, error: null, checkCount: 4 });
   });
@@ -73,6 +73,6 @@ describe('evolveHealth', () => {
     const h = fold([aFailedCheck('connection_refused')]);
     expect(h.error).to.include({ code: 'connection_refused' });
     expect(h.error?.message).to.match(/refused/);
-    expect(h.error?.docsUrl).to.match(/^https:\/\/.+#connection-refused$/);
+    expect(h.error?.docsPath).to.equal('troubleshooting.md#connection_refused');
   });
 });

@@ -49,6 +49,7 @@ describe('CheckScheduler', () => {
       random: () => 0,
       jitterRatio: 0.1,
       maxConcurrent,
+      retry: { maxAttempts: 3, baseMs: 1000, capMs: 8000 },
       check: async (i, trigger) => { checked.push(`${i.integrationId}:${trigger}`); return aCheck({ integrationId: i.integrationId }); },
       publish: async (e) => void published.push(e),
       onError: () => undefined,
@@ -106,7 +107,7 @@ describe('CheckScheduler', () => {
     let peak = 0;
     const release: (() => void)[] = [];
     const scheduler = new CheckScheduler({
-      ...clock, random: () => 0, jitterRatio: 0, maxConcurrent: 2,
+      ...clock, random: () => 0, jitterRatio: 0, maxConcurrent: 2, retry: { maxAttempts: 1, baseMs: 1, capMs: 1 },
       check: async (i) => {
         running++; peak = Math.max(peak, running);
         await new Promise<void>((r) => release.push(r));

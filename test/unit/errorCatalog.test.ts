@@ -1,0 +1,23 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../platform/config.js';
+import { adviceFor, knownErrorCodes } from '../../projections/errorAdvice.js';
+
+describe('error catalog', () => {
+  const doc = readFileSync(path.join(projectRoot, 'docs', 'troubleshooting.md'), 'utf8');
+
+  it('documents every error code at the anchor its docs link points to', () => {
+    for (const code of [...knownErrorCodes, 'something_new']) {
+      const anchor = adviceFor(code).docsPath.split('#')[1] as string;
+      expect(doc, code).to.contain(`\n## ${anchor}\n`);
+    }
+  });
+
+  it('tells the user to reconnect the named provider when only they can fix it', () => {
+    for (const code of ['token_revoked', 'scope_missing', 'unauthorized']) {
+      expect(adviceFor(code, 'gmail').steps[0]).to.match(/^Reconnect Gmail/);
+    }
+    expect(adviceFor('token_revoked', 'slack').message).to.contain('Slack');
+  });
+});
