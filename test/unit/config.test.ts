@@ -6,6 +6,7 @@ const valid = {
   SCHEMA_REGISTRY_URL: 'http://registry:8081/apis/ccompat/v7/',
   DATABASE_URL: 'postgres://u@db/pulse',
   JWT_SECRET: 'x'.repeat(40),
+  CREDENTIALS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 describe('config', () => {
