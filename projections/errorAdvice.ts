@@ -43,6 +43,7 @@ const catalog: Record<string, Entry> = {
   write_permission_missing: (p) => ({ message: `Pulse can read but not write to ${p}.`, steps: [`Reconnect ${p} and allow editing events.`, 'Or make sure your account owns the primary calendar.'] }),
   forbidden: (p) => ({ message: `${cap(p)} refused access.`, steps: [`Reconnect ${p} and grant the requested permissions.`] }),
   server_error: (p) => ({ message: `${cap(p)} is having problems on its side.`, steps: [retryingAutomatically, `If it lasts, check ${p}'s status page.`] }),
+  provider_error: (p) => ({ message: `${cap(p)} reported an error Pulse does not know.`, steps: [retryingAutomatically, `If it lasts, check ${p}'s status page; the technical detail is in the admin view.`] }),
   socket_mode_failed: (p) => ({ message: `${cap(p)}'s real-time connection (Socket Mode) did not open.`, steps: [retryingAutomatically, 'If it lasts, check that Socket Mode is enabled for the app and its app-level token is valid.'] }),
   mcp_protocol_error: () => ({ message: 'The MCP server did not speak the protocol as expected.', steps: ['Check that the URL points at the server\'s Streamable HTTP endpoint.', 'Check the server\'s logs for errors.'] }),
   invalid_config: () => ({ message: 'The integration settings are not valid.', steps: ['Edit the integration and correct its settings.'] }),

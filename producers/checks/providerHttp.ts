@@ -30,9 +30,10 @@ export function retryAfterSeconds(header: string | null): number | null {
   return header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) : null;
 }
 
-/** Provider-chosen identifiers (error reasons, scope names) are echoed only if they look like identifiers. */
+/** Provider-chosen words (error reasons, roles, ids) are echoed only if they are plain identifiers:
+ * no '.', '-' or '/', so not even a misbehaving server can get a token (ya29.…, xoxb-…) or a URL into an event. */
 export const identifier = (value: unknown): string | null =>
-  typeof value === 'string' && /^[A-Za-z][\w.:\-/]{0,99}$/.test(value) ? value : null;
+  typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value) ? value : null;
 
 /** The steps of one check, plus the facts gathered along the way. */
 export class Steps {

@@ -26,7 +26,8 @@ function slackError(res: Response, json: Json | null, method: string): CheckErro
   if (!json || typeof json.ok !== 'boolean') return { code: 'malformed_response', message: `unexpected response body on ${method}`, retryAfterSeconds: null };
   if (json.ok) return null;
   const error = identifier(json.error) ?? 'unknown_error';
-  const needed = error === 'missing_scope' ? identifier(json.needed) : null;
+  // Slack names the missing scope(s), e.g. "team:read" or "chat:write,im:read".
+  const needed = error === 'missing_scope' && typeof json.needed === 'string' && /^[a-z][a-z0-9_.:,]{0,99}$/.test(json.needed) ? json.needed : null;
   const code = slackCodes[error] ?? 'provider_error';
   return { code, message: `${error}${needed ? ` (needs ${needed})` : ''} on ${method}`, retryAfterSeconds: code === 'rate_limited' ? retryAfter : null };
 }
