@@ -98,6 +98,7 @@ export async function checkIntegration(i: ScheduledIntegration, trigger: CheckTr
     result = again;
   }
   const code = result.error?.code;
+  if (result.outcome === 'succeeded') deps.reauthAnnounced.delete(i.integrationId); // a later failure is news again
   if (code === 'scope_missing' || code === 'write_permission_missing') await announceReauth(code, result.error?.message ?? '');
   else if (code && rejectedToken.has(code)) await announceReauth('unauthorized', result.error?.message ?? '');
   else if (code === 'token_revoked') await announceReauth('token_revoked', result.error?.message ?? '');

@@ -74,8 +74,11 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     if (!health) throw notFound();
     const { reauthReason, ...view } = health;
     // A fresh one-click link on every read (the signed state inside lasts 10 minutes).
-    const reconnectUrl = reauthReason ? deps.oauth.authorizeUrl({ userId, integrationId: id, provider: health.provider, mode: 'reconnect' }) : null;
-    res.json({ ...view, reauthRequired: reauthReason !== null, reconnectUrl });
+    // Offered while the integration is red for a reason only a reconnect fixes; a later
+    // green check (say, a scope granted again at the provider) makes it moot.
+    const reauthRequired = reauthReason !== null && view.status === 'red';
+    const reconnectUrl = reauthRequired ? deps.oauth.authorizeUrl({ userId, integrationId: id, provider: health.provider, mode: 'reconnect' }) : null;
+    res.json({ ...view, reauthRequired, reconnectUrl });
   });
 
   return router;

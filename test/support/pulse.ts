@@ -8,7 +8,7 @@ export interface RunningPulse {
   rt: Runtime;
   apiUrl: string;
   tokenFor(userId: string): string;
-  api(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any; text: string }>;
+  api(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any; text: string; location: string | null }>;
   stop(): Promise<void>;
 }
 
@@ -16,11 +16,13 @@ export interface StartOptions {
   roles?: ('api' | 'worker' | 'projectors')[];
   /** Capture logs (e.g. to scan them for secrets) at this level instead of the configured one. */
   logs?: { destination: NodeJS.WritableStream; level: string };
+  /** Settings for this instance on top of the test run's (e.g. provider URLs of a simulator). */
+  overrides?: Record<string, string>;
 }
 
 export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse> {
   const roles = opts.roles ?? ['projectors', 'worker', 'api'];
-  const config = loadConfig();
+  const config = loadConfig(undefined, opts.overrides);
   if (opts.logs) config.logLevel = opts.logs.level as typeof config.logLevel;
   const rt = createRuntime(config, 'pulse-test', opts.logs?.destination as never);
   const started: Stoppable[] = [];
@@ -41,11 +43,12 @@ export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse>
         method,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        redirect: 'manual',
       });
       const text = await res.text();
       let parsed: unknown = undefined;
       try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-      return { status: res.status, body: parsed, text };
+      return { status: res.status, body: parsed, text, location: res.headers.get('location') };
     },
     async stop() {
       for (const r of started.reverse()) await r.stop();
