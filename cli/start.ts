@@ -1,52 +1,89 @@
 // `npm start`: the whole product on one machine with demo data. Brings the local stack up
-// (reusing what runs), prepares tables/topics/schemas, runs every role in this process,
-// points a few demo integrations at a local HTTP service and prints how to look at them.
+// (reusing what runs), starts the provider simulator (Google, Slack, MCP) and a plain HTTP
+// target, runs every role in this process with provider URLs pointed at the simulator,
+// connects a demo user's integrations through the real OAuth flow, and prints how to look.
 import path from 'node:path';
 import { pino } from 'pino';
 import { issueUserToken } from '../api/auth.js';
+import { oauthLinks } from '../api/oauth.js';
 import { ensureStackUp } from '../deploy/stack/index.js';
 import { loadConfig, stackDir } from '../platform/config.js';
 import { createRuntime, prepare, type Runtime } from '../platform/runtime.js';
+import { oauthIssuers } from '../producers/oauth/index.js';
+import { followConsent } from '../simulator/consent.js';
 import { startHttpTarget, type HttpTarget } from '../simulator/httpTarget.js';
+import { startSimulator } from '../simulator/providerSimulator.js';
+import type { Simulator, SimProvider } from '../simulator/types.js';
 import { ensureDevSecrets } from './devSecrets.js';
 import { startApi, startProjectors, startWorker, stopOnSignal } from './roles.js';
 
 const demoUser = 'demo-user';
 
-const demoIntegrations = [
-  { displayName: 'Status page', endpoint: 'status-page', behaviour: {} },
-  { displayName: 'Payments API (slow)', endpoint: 'payments', behaviour: { delayMs: 2500 } },
-  { displayName: 'Legacy CRM (down)', endpoint: 'legacy-crm', behaviour: { status: 503, body: 'Service Unavailable' } },
-];
+interface Demo {
+  displayName: string;
+  provider: string;
+  config: (target: HttpTarget, sim: Simulator) => Record<string, unknown>;
+  /** Simulator account behind OAuth and MCP integrations. */
+  account?: string;
+}
 
-const demoRequests = (target: HttpTarget) => demoIntegrations.map((d) => ({ ...d, body: { provider: 'http', displayName: d.displayName, checkIntervalSeconds: 30, config: { url: `${target.url}/${d.endpoint}`, expectedStatus: 200 } } }));
+const demos: Demo[] = [
+  { displayName: 'Status page', provider: 'http', config: (t) => ({ url: `${t.url}/status-page` }) },
+  { displayName: 'Payments API', provider: 'http', config: (t) => ({ url: `${t.url}/payments` }) },
+  { displayName: 'Legacy CRM', provider: 'http', config: (t) => ({ url: `${t.url}/legacy-crm` }) },
+  { displayName: 'Work Gmail', provider: 'gmail', config: () => ({}), account: 'demo-gmail' },
+  { displayName: 'Team calendar', provider: 'google_calendar', config: () => ({}), account: 'demo-google_calendar' },
+  { displayName: 'Slack workspace', provider: 'slack', config: () => ({}), account: 'demo-slack' },
+  { displayName: 'Docs MCP server', provider: 'mcp', config: (_t, s) => ({ url: `${s.url}/mcp/demo-mcp` }), account: 'demo-mcp' },
+];
 
 function step(message: string): void {
   process.stdout.write(`› ${message}\n`);
 }
 
-async function seedDemo(rt: Runtime, apiUrl: string, token: string, target: HttpTarget): Promise<void> {
-  const demos = demoRequests(target);
-  for (const d of demos) target.set(d.endpoint, d.behaviour);
-  const { rows } = await rt.db.query('SELECT count(*)::int AS n FROM integrations WHERE user_id = $1', [demoUser]);
-  if (rows[0].n > 0) return step(`demo user already has ${rows[0].n} integrations`);
+async function startOn<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
+  return start(port).catch(() => start(0)); // the usual port is taken: any free one will do
+}
+
+/**
+ * Creates the demo integrations on first run. The simulator forgets its accounts when it
+ * stops, so on later runs the OAuth integrations are reconnected to fresh simulator tokens.
+ */
+async function seedDemo(rt: Runtime, apiUrl: string, token: string, target: HttpTarget, sim: Simulator): Promise<void> {
+  target.set('payments', { delayMs: 2500 });
+  target.set('legacy-crm', { status: 503, body: 'Service Unavailable' });
+  for (const d of demos) if (d.account) sim.createAccount({ provider: d.provider as SimProvider, account: d.account });
+
+  const { rows } = await rt.db.query("SELECT integration_id, display_name FROM integrations WHERE user_id = $1 AND state = 'active'", [demoUser]);
+  const existing = new Map(rows.map((r) => [r.display_name as string, r.integration_id as string]));
+  const links = oauthLinks({ jwtSecret: rt.config.auth.jwtSecret, publicApiUrl: rt.config.publicApiUrl, issuers: oauthIssuers(rt.config) });
+  let created = 0;
   for (const d of demos) {
+    const id = existing.get(d.displayName);
+    if (id) {
+      const url = d.account ? links.authorizeUrl({ userId: demoUser, integrationId: id, provider: d.provider, mode: 'reconnect' }) : null;
+      if (url && d.account) await followConsent(url, d.account, apiUrl);
+      continue;
+    }
+    created++;
     const res = await fetch(`${apiUrl}/api/integrations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(d.body),
+      body: JSON.stringify({ provider: d.provider, displayName: d.displayName, checkIntervalSeconds: 30, config: d.config(target, sim) }),
     });
-    if (res.status !== 202) throw new Error(`could not create demo integration: HTTP ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { authorizeUrl?: string };
+    if (res.status !== 202) throw new Error(`could not create demo integration ${d.displayName}: HTTP ${res.status}`);
+    if (body.authorizeUrl && d.account) await followConsent(body.authorizeUrl, d.account, apiUrl);
   }
-  step(`created ${demos.length} demo integrations for ${demoUser}`);
+  step(created ? `created ${created} demo integrations for ${demoUser} (Gmail, Calendar and Slack through the OAuth flow)`
+    : `demo integrations already there (OAuth ones reconnected to the freshly started simulator)`);
 }
 
 /** The demo user's integrations, once the projector has caught up with the ones just created. */
 async function demoRows(rt: Runtime): Promise<{ integration_id: string; display_name: string }[]> {
-  const expected = demoIntegrations.length;
   for (let i = 0; ; i++) {
     const { rows } = await rt.db.query('SELECT integration_id, display_name FROM integrations WHERE user_id = $1 ORDER BY display_name', [demoUser]);
-    if (rows.length >= expected || i >= 50) return rows;
+    if (demos.every((d) => rows.some((r) => r.display_name === d.displayName)) || i >= 50) return rows;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -56,18 +93,25 @@ export async function runDemo(): Promise<void> {
   ensureDevSecrets();
   step('starting the local stack (Kafka, schema registry, PostgreSQL)…');
   await ensureStackUp();
-  const config = loadConfig();
+  const sim = await startOn(3200, (port) => startSimulator({ port }));
+  const target = await startOn(3100, (port) => startHttpTarget(port));
+  const config = loadConfig(undefined, {
+    GOOGLE_APIS_BASE_URL: sim.url,
+    GOOGLE_OAUTH_TOKEN_URL: `${sim.url}/token`,
+    GOOGLE_OAUTH_AUTHORIZE_URL: `${sim.url}/o/oauth2/v2/auth`,
+    SLACK_API_BASE_URL: `${sim.url}/api`,
+    SLACK_OAUTH_AUTHORIZE_URL: `${sim.url}/slack/oauth/v2/authorize`,
+  });
   const logFile = path.join(stackDir, 'logs', 'pulse.log');
   const rt = createRuntime(config, 'pulse', pino.destination({ dest: logFile, mkdir: true, sync: false }));
   step('preparing tables, topics and schemas…');
   await prepare(rt);
-  const target = await startHttpTarget(3100).catch(() => startHttpTarget(0));
   const roles = [await startProjectors(rt), await startWorker(rt), await startApi(rt)];
   const api = roles[2] as Awaited<ReturnType<typeof startApi>>;
-  stopOnSignal(rt, [{ stop: () => target.close() }, ...roles]);
+  stopOnSignal(rt, [{ stop: () => sim.close() }, { stop: () => target.close() }, ...roles]);
 
   const token = issueUserToken(config.auth.jwtSecret, demoUser);
-  await seedDemo(rt, api.url, token, target);
+  await seedDemo(rt, api.url, token, target, sim);
   const rows = await demoRows(rt);
 
   process.stdout.write(`
@@ -76,12 +120,19 @@ Pulse is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)
   API         ${api.url}
   Demo user   ${demoUser}
   Token       ${token}
-  Demo target ${target.url}  (change an endpoint: curl -X PUT ${target.url}/_faults/status-page -d '{"status":500}')
+  Simulator   ${sim.url}  (Google, Slack and MCP stand-ins)
+  HTTP target ${target.url}
   Logs        ${path.relative(process.cwd(), logFile)} (JSON)
 
-Try:
+Look at an integration:
   export TOKEN=${token}
 ${rows.map((r) => `  curl -s -H "Authorization: Bearer $TOKEN" ${api.url}/api/integrations/${r.integration_id}/health   # ${r.display_name}`).join('\n')}
+
+Break things and watch Pulse notice (and heal what it can):
+  curl -X PUT ${sim.url}/_sim/accounts/demo-gmail/faults -d '{"unauthorized":"expired"}'   # heals itself: token refreshed
+  curl -X PUT ${sim.url}/_sim/accounts/demo-slack/faults -d '{"unauthorized":"revoked"}'   # red, with a reconnect link
+  curl -X PUT ${sim.url}/_sim/accounts/demo-google_calendar/faults -d '{"rateLimit":{"retryAfterSeconds":60}}'
+  curl -X PUT ${target.url}/_faults/status-page -d '{"status":500}'
 
 Ctrl-C stops Pulse; \`npm run stack:down\` stops Kafka and the registry.
 `);

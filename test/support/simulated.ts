@@ -1,6 +1,7 @@
 // Pulse pointed at the provider simulator, and the user's side of the OAuth dance.
 import { startSimulator } from '../../simulator/providerSimulator.js';
 import type { Simulator, SimProvider } from '../../simulator/types.js';
+import { followConsent } from '../../simulator/consent.js';
 import type { RunningPulse } from './pulse.js';
 
 export type { Simulator };
@@ -19,20 +20,8 @@ export async function simulatorAndSettings(): Promise<{ sim: Simulator; override
   };
 }
 
-/**
- * What a browser does with an authorize URL: follow it to the provider (signing in as
- * `account`), then follow the provider's redirect back to Pulse's callback. Returns where
- * Pulse finally sends the browser.
- */
-export async function completeOAuth(pulse: RunningPulse, authorizeUrl: string, account: string): Promise<string> {
-  const consent = await fetch(`${authorizeUrl}&login_hint=${encodeURIComponent(account)}`, { redirect: 'manual' });
-  const back = consent.headers.get('location');
-  if (consent.status !== 302 || !back) throw new Error(`provider consent answered ${consent.status}`);
-  const callback = new URL(back);
-  const res = await pulse.api('GET', `${callback.pathname}${callback.search}`);
-  if (res.status !== 302 || !res.location) throw new Error(`Pulse callback answered ${res.status}: ${res.text}`);
-  return res.location;
-}
+/** The user's side of the OAuth dance; returns where Pulse finally sends the browser. */
+export const completeOAuth = (pulse: RunningPulse, authorizeUrl: string, account: string) => followConsent(authorizeUrl, account, pulse.apiUrl);
 
 /** Connects an integration as a user would; returns its id and the simulator account behind it. */
 export async function connect(pulse: RunningPulse, sim: Simulator, token: string, provider: SimProvider, intervalSeconds = 1): Promise<{ id: string; account: string }> {
