@@ -7,6 +7,7 @@ import { createRuntime, prepare } from '../platform/runtime.js';
 import { ensureDevSecrets } from './devSecrets.js';
 import { registerDlqCommands } from './dlq.js';
 import { registerReplayCommand } from './replay.js';
+import { registerCredentialCommands } from './credentials.js';
 import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
@@ -75,6 +76,7 @@ for (const t of tokenCommands) {
 
 registerDlqCommands(program);
 registerReplayCommand(program);
+registerCredentialCommands(program);
 
 program.parseAsync().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);

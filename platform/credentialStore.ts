@@ -29,8 +29,11 @@ export interface CredentialStore {
    * across worker processes; whatever `fn` returns is saved in the same transaction.
    */
   withLock<T>(integrationId: string, fn: (current: StoredCredentials | null) => Promise<{ save?: Omit<StoredCredentials, 'refreshedAt'>; result: T }>): Promise<T>;
-  /** Re-seals every row with the current key; returns how many rows changed. */
-  rotate(): Promise<number>;
+  /**
+   * Re-seals every row sealed with an older configured key under the current key. Rows sealed
+   * with a key that is not configured any more cannot be opened and are only counted.
+   */
+  rotate(): Promise<{ rotated: number; unknownKey: number }>;
 }
 
 export function createCredentialStore(db: Db, keys: SealingKey[]): CredentialStore {
@@ -76,14 +79,16 @@ export function createCredentialStore(db: Db, keys: SealingKey[]): CredentialSto
       }),
 
     async rotate() {
-      const { rows } = await db.query('SELECT integration_id FROM integration_credentials WHERE key_id <> $1', [box.currentKeyId]);
+      const known = keys.map((k) => k.id);
+      const { rows } = await db.query('SELECT integration_id FROM integration_credentials WHERE key_id <> $1 AND key_id = ANY($2)', [box.currentKeyId, known]);
+      const { rows: lost } = await db.query('SELECT count(*)::int AS n FROM integration_credentials WHERE NOT (key_id = ANY($1))', [known]);
       for (const { integration_id: id } of rows) {
         await inTransaction(db, async (tx) => {
           const { rows: locked } = await tx.query('SELECT * FROM integration_credentials WHERE integration_id = $1 FOR UPDATE', [id]);
           if (locked[0] && locked[0].key_id !== box.currentKeyId) await write(tx, id, null, fromRow(locked[0]));
         });
       }
-      return rows.length;
+      return { rotated: rows.length, unknownKey: lost[0].n as number };
     },
   };
 }

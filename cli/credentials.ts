@@ -1,0 +1,23 @@
+// `pulse credentials rotate`: re-seal every stored token with the current (first) key of
+// CREDENTIALS_KEYS, after which the old key can be removed. See docs/security.md.
+import type { Command } from 'commander';
+import { loadConfig } from '../platform/config.js';
+import { createCredentialStore } from '../platform/credentialStore.js';
+import { createDb } from '../platform/db.js';
+
+export function registerCredentialCommands(program: Command): void {
+  const credentials = program.command('credentials').description('manage the encrypted OAuth credential store');
+  credentials.command('rotate')
+    .description('re-encrypt every stored token with the first key in CREDENTIALS_KEYS')
+    .action(async () => {
+      const config = loadConfig();
+      const db = createDb(config.databaseUrl, 2);
+      try {
+        const { rotated, unknownKey } = await createCredentialStore(db, config.credentialKeys).rotate();
+        console.log(`re-encrypted ${rotated} integration credential${rotated === 1 ? '' : 's'} with key "${config.credentialKeys[0]?.id}"`);
+        if (unknownKey) console.log(`${unknownKey} sealed with keys no longer in CREDENTIALS_KEYS could not be opened; those integrations must be reconnected`);
+      } finally {
+        await db.end();
+      }
+    });
+}

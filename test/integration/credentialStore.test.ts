@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadConfig } from '../../platform/config.js';
+import { createCredentialStore } from '../../platform/credentialStore.js';
+import { createDb, type Db } from '../../platform/db.js';
+
+describe('credential store (Postgres, AES-256-GCM)', () => {
+  let db: Db;
+  const oldKey = { id: 'old', key: randomBytes(32) };
+  const newKey = { id: 'new', key: randomBytes(32) };
+  const creds = { accessToken: 'ya29.secret-access', refreshToken: '1//secret-refresh', appToken: null, scopes: ['a'], expiresAt: Date.now() + 3_600_000, accountHint: 'me@example.com' };
+
+  before(() => { db = createDb(loadConfig().databaseUrl, 2); });
+  after(async () => db.end());
+
+  it('stores tokens only encrypted and reads them back', async () => {
+    const id = randomUUID();
+    const store = createCredentialStore(db, [oldKey]);
+    await store.save(id, 'gmail', creds);
+    const { rows } = await db.query('SELECT row_to_json(c)::text AS j FROM integration_credentials c WHERE integration_id = $1', [id]);
+    expect(rows[0].j).not.to.contain('secret-access').and.not.to.contain('secret-refresh');
+    expect(await store.load(id)).to.include({ accessToken: creds.accessToken, refreshToken: creds.refreshToken, accountHint: 'me@example.com' });
+  });
+
+  it('rotates keys: re-seals with the new key, after which the old key is no longer needed', async () => {
+    const id = randomUUID();
+    await createCredentialStore(db, [oldKey]).save(id, 'gmail', creds);
+    const rotating = createCredentialStore(db, [newKey, oldKey]);
+    expect((await rotating.rotate()).rotated).to.be.at.least(1);
+    const { rows } = await db.query('SELECT key_id FROM integration_credentials WHERE integration_id = $1', [id]);
+    expect(rows[0].key_id).to.equal('new');
+    expect((await createCredentialStore(db, [newKey]).load(id))?.accessToken).to.equal(creds.accessToken);
+  });
+
+  it('lets one refresh run at a time per integration', async () => {
+    const id = randomUUID();
+    const store = createCredentialStore(db, [oldKey]);
+    await store.save(id, 'gmail', creds);
+    const order: string[] = [];
+    const slow = (name: string) => store.withLock(id, async () => {
+      order.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 150));
+      order.push(`${name} out`);
+      return { result: name };
+    });
+    await Promise.all([slow('a'), slow('b')]);
+    expect(order).to.deep.equal(order[0] === 'a in' ? ['a in', 'a out', 'b in', 'b out'] : ['b in', 'b out', 'a in', 'a out']);
+  });
+});
