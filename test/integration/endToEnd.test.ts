@@ -65,11 +65,12 @@ describe('walking skeleton, end to end (API → Kafka → worker → Kafka → p
 
   it('writes HealthChecked events any registry-aware Kafka client can read', async () => {
     const config = pulse.rt.config;
+    // Counted first: checks keep coming, and the log can only have grown by the time it is read.
+    const { rows } = await pulse.rt.db.query('SELECT check_count FROM integration_health_checks WHERE integration_id = $1', [integrationId]);
     const records = (await readTopic(config, pulse.rt.topics.checks)).filter((r) => r.key === integrationId);
     const events = await decodeAll(config, records);
     expect(events.length).to.be.at.least(5);
     expect(events.map((e) => e.outcome)).to.include.members(['succeeded', 'failed']);
-    const { rows } = await pulse.rt.db.query('SELECT check_count FROM integration_health_checks WHERE integration_id = $1', [integrationId]);
     expect(Number(rows[0].check_count)).to.be.at.most(events.length); // the projector never counts more than the log holds
   });
 
