@@ -1,7 +1,8 @@
 // Root hooks for `npm test`: bring the real stack up (Kafka, registry, Postgres — reusing
 // what runs), then give this run topics of its own (a fresh TOPIC_PREFIX), a database of its
-// own (created here, dropped at the end) and a random JWT secret, so runs never disturb each
-// other or the demo. Every test reads its settings through loadConfig().
+// own and random secrets, so runs never disturb each other or the demo. Every test reads its
+// settings through loadConfig(). Databases of runs older than a day are dropped at the start
+// of the next run — not at the end of this one, where a pool still closing would be cut off.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureStackUp } from '../../deploy/stack/index.js';
@@ -9,16 +10,25 @@ import { loadConfig } from '../../platform/config.js';
 import { createRuntime, prepare } from '../../platform/runtime.js';
 
 const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+const DAY_MS = 86_400_000;
 let adminUrl = '';
 const database = `pulse_test_${runId}`;
 
-async function admin(sql: string): Promise<void> {
+async function admin<T = void>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+async function dropOldRunDatabases(client: pg.Client): Promise<void> {
+  const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'pulse_test\\_%'`);
+  for (const { datname } of rows as { datname: string }[]) {
+    const started = parseInt(/^pulse_test_([0-9a-z]+)_/.exec(datname)?.[1] ?? '', 36);
+    if (Number.isFinite(started) && Date.now() - started > DAY_MS) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
 }
 
@@ -27,7 +37,10 @@ export const mochaHooks = {
     this.timeout(15 * 60_000); // the first run downloads Kafka and the registry through Maven
     const stack = await ensureStackUp({ quiet: !process.env.CI });
     adminUrl = stack.testDatabaseUrl;
-    await admin(`CREATE DATABASE ${database}`);
+    await admin(async (c) => {
+      await dropOldRunDatabases(c);
+      await c.query(`CREATE DATABASE ${database}`);
+    });
     const url = new URL(stack.testDatabaseUrl);
     url.pathname = `/${database}`;
     Object.assign(process.env, {
@@ -49,9 +62,5 @@ export const mochaHooks = {
     } finally {
       await rt.close();
     }
-  },
-
-  async afterAll() {
-    if (adminUrl) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   },
 };
