@@ -44,14 +44,18 @@ describe('provider checks against the simulator (every provider × fault)', func
   const cases = (provider: SimProvider): Record<string, Case> => {
     const oauth: Record<string, Case> = provider === 'mcp' ? {} : {
       'missing scope': { fault: { missingScope: scope[provider] }, codes: ['scope_missing'], statuses: ['red'] },
-      // expired and revoked tokens: test/integration/selfHealing.test.ts follows them through
+      // revoked last: it stays red until a reconnect (selfHealing.test.ts follows that through,
+      // and the expired token that heals itself)
+    };
+    const last: Record<string, Case> = provider === 'mcp' ? {} : {
+      'revoked token': { fault: { unauthorized: 'revoked' }, codes: ['token_revoked'], statuses: ['red'] },
     };
     const extra: Record<string, Case> = ({
       gmail: { 'quota near limit': { fault: { quotaNearLimit: true }, codes: ['quota_high'], statuses: ['yellow'] } },
       google_calendar: { 'read-only calendar': { fault: { readOnlyCalendar: true }, codes: ['write_permission_missing'], statuses: ['red'] } },
       mcp: { 'malformed body': { fault: { malformed: true }, codes: ['mcp_protocol_error'], statuses: transient } },
     } as Partial<Record<SimProvider, Record<string, Case>>>)[provider] ?? {};
-    return { ...common, ...oauth, ...extra };
+    return { ...common, ...oauth, ...extra, ...last };
   };
 
   for (const provider of ['gmail', 'google_calendar', 'slack', 'mcp'] as SimProvider[]) {
