@@ -82,6 +82,58 @@ export async function checksUntil(db: Db, integrationId: string, asOf: number): 
     nextCheckAt: ms(r.next_check_at),
     tokenExpiresAt: ms(r.token_expires_at),
     tokenRefreshable: r.token_refreshable,
+    requestId: r.request_id,
   }));
   return { integration: found[0], checks };
+}
+
+/** Current health plus what real-time push needs: the owner (for routing) and a resumable version. */
+export interface LiveHealth extends HealthView {
+  userId: string;
+  /**
+   * Epoch ms of `greatest(last_checked_at, updated_at)`: monotonic per integration (the
+   * projections never move either backwards), shared by every API instance, kept across restarts.
+   */
+  version: number;
+}
+
+const liveHealthSelect = `
+  SELECT i.integration_id, i.user_id, i.provider, i.display_name, i.reauth_reason, h.status, h.last_checked_at, h.last_success_at,
+         h.consecutive_failures, h.latency_ms, h.error_code, h.error_message, h.error_resolution, h.error_docs_url,
+         h.next_check_at, h.check_count,
+         (extract(epoch from greatest(h.last_checked_at, i.updated_at)) * 1000)::bigint AS version
+    FROM integrations i
+    LEFT JOIN integration_health_checks h USING (integration_id)`;
+
+function liveHealth(r: Record<string, any>, docsBaseUrl: string): LiveHealth {
+  return {
+    integrationId: r.integration_id,
+    provider: r.provider,
+    displayName: r.display_name,
+    status: r.status ?? 'unknown',
+    lastCheckedAt: iso(r.last_checked_at),
+    lastSuccessAt: iso(r.last_success_at),
+    consecutiveFailures: r.consecutive_failures ?? 0,
+    latencyMs: r.latency_ms,
+    error: r.error_code ? userError(r.error_code, r.error_message, r.error_resolution, r.error_docs_url, docsBaseUrl) : null,
+    nextCheckAt: iso(r.next_check_at),
+    checkCount: r.check_count ?? 0,
+    reauthReason: r.reauth_reason,
+    userId: r.user_id,
+    version: Number(r.version),
+  };
+}
+
+/** Current health of the given (active) integrations, whoever owns them, in one query. Unknown or disconnected ids are left out. */
+export async function integrationHealthMany(db: Db, ids: string[], docsBaseUrl: string): Promise<LiveHealth[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query(`${liveHealthSelect} WHERE i.integration_id = ANY($1) AND i.state = 'active'`, [ids]);
+  return rows.map((r) => liveHealth(r, docsBaseUrl));
+}
+
+/** Current health of every active integration of the given users, in one query. */
+export async function integrationHealthOfUsers(db: Db, userIds: string[], docsBaseUrl: string): Promise<LiveHealth[]> {
+  if (!userIds.length) return [];
+  const { rows } = await db.query(`${liveHealthSelect} WHERE i.user_id = ANY($1) AND i.state = 'active' ORDER BY i.integration_id`, [userIds]);
+  return rows.map((r) => liveHealth(r, docsBaseUrl));
 }

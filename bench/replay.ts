@@ -27,7 +27,7 @@ function event(i: number, integrations: string[], t0: number): HealthChecked {
     startedAt, completedAt: startedAt + durationMs, durationMs, outcome: failed ? 'failed' : 'succeeded',
     steps: [{ name: 'request', durationMs, outcome: failed ? 'failed' : 'succeeded', detail: null }],
     httpStatus: failed ? 503 : 200, error: failed ? { code: 'server_error', message: 'HTTP 503, expected 200', retryAfterSeconds: null } : null,
-    quota: null, nextCheckAt: startedAt + 60_000, tokenExpiresAt: null, tokenRefreshable: true,
+    quota: null, nextCheckAt: startedAt + 60_000, tokenExpiresAt: null, tokenRefreshable: true, requestId: null,
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../api/app.js';
 import { oauthLinks } from '../api/oauth.js';
+import { manualCheckLimiter } from '../api/manualCheckLimit.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
 import { runProjector } from '../consumers/projector.js';
@@ -32,6 +33,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     webAppUrl: rt.config.webAppUrl,
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
+    manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,

@@ -57,6 +57,11 @@ const configSchema = z.object({
   WEB_APP_URL: z.url().default('http://127.0.0.1:5173'),
   /** Base of the troubleshooting docs links (docsUrl = <base>/troubleshooting.md#<code>). */
   DOCS_BASE_URL: z.string().default('/docs'),
+  /** Manual "check now": at most this many per user and integration in the short window… */
+  MANUAL_CHECK_BURST: int(1, 1000).default(1),
+  MANUAL_CHECK_BURST_SECONDS: int(1, 3600).default(30),
+  /** …and this many per hour. */
+  MANUAL_CHECK_HOURLY: int(1, 10_000).default(20),
   RETRY_MAX_ATTEMPTS: int(1, 10).default(3),
   RETRY_BASE_MS: int(1, 600_000).default(2_000),
   RETRY_CAP_MS: int(1, 3_600_000).default(60_000),
@@ -88,6 +93,7 @@ export interface Config {
   webAppUrl: string;
   docsBaseUrl: string;
   retry: { maxAttempts: number; baseMs: number; capMs: number };
+  manualChecks: { burst: number; burstSeconds: number; hourly: number };
   tokenRefreshAheadSeconds: number;
   checks: {
     timeoutMs: number;
@@ -162,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webAppUrl: c.WEB_APP_URL.replace(/\/+$/, ''),
     docsBaseUrl: c.DOCS_BASE_URL.replace(/\/+$/, ''),
     retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },
+    manualChecks: { burst: c.MANUAL_CHECK_BURST, burstSeconds: c.MANUAL_CHECK_BURST_SECONDS, hourly: c.MANUAL_CHECK_HOURLY },
     tokenRefreshAheadSeconds: c.TOKEN_REFRESH_AHEAD_SECONDS,
     kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS, sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS },
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),

@@ -4,6 +4,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type {
+  CheckRequested as CheckRequestedWire,
   CredentialsRefreshed,
   ReauthCompleted,
   ReauthRequired,
@@ -34,7 +35,9 @@ export type LifecycleEvent =
   | (EventMeta & { type: 'ReauthRequired' } & ReauthRequired)
   | (EventMeta & { type: 'ReauthCompleted' } & ReauthCompleted);
 
-export type PulseEvent = LifecycleEvent | HealthChecked;
+export type CheckRequested = CheckRequestedWire & { type: 'CheckRequested' };
+
+export type PulseEvent = LifecycleEvent | HealthChecked | CheckRequested;
 export type EventType = PulseEvent['type'];
 
 const ns = 'pulse.integrations.';
@@ -112,6 +115,7 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
   const topicSchema: Record<string, SchemaName> = {
     [topics.lifecycle]: 'IntegrationLifecycleEvent',
     [topics.checks]: 'HealthChecked',
+    [topics.commands]: 'CheckRequested',
   };
   const ids = new Map<SchemaName, Promise<number>>();
   // Decoding resolves the writer's schema (by id) into ours; building a resolver is costly,
@@ -145,6 +149,11 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
     },
 
     async encode(event) {
+      if (event.type === 'CheckRequested') {
+        const { type: _type, ...wire } = event;
+        const id = await idFor('CheckRequested', topics.commands);
+        return { key: event.integrationId, value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
+      }
       if (event.type === 'HealthChecked') {
         const { type: _type, ...wire } = event;
         const id = await idFor('HealthChecked', topics.checks);
@@ -172,6 +181,7 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
         throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);
       }
       if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
+      if (name === 'CheckRequested') return { type: 'CheckRequested', ...(wire as CheckRequestedWire) };
       return lifecycleFromWire(wire as IntegrationLifecycleEvent);
     },
   };

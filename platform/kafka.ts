@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs, { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
+import { coPartitionedAssigner } from './coPartitionedAssigner.js';
 import type { Logger } from './logger.js';
 
 export interface TopicSpec {
@@ -66,6 +67,8 @@ export interface ConsumeOptions {
   eachBatch: (batch: IncomingBatch, control: BatchControl) => Promise<void>;
   /** Batches of different partitions handled at once (order within a partition is kept). */
   partitionsConcurrently?: number;
+  /** Give partition N of every topic to the same member (topics with equal partition counts). */
+  coPartitioned?: boolean;
 }
 
 export interface BatchControl {
@@ -73,6 +76,8 @@ export interface BatchControl {
   seek(topic: string, partition: number, offset: bigint): void;
   heartbeat(): Promise<void>;
   isStale(): boolean;
+  /** Commits this batch's end to Kafka (for consumers whose position lives there, e.g. commands). */
+  commit(): Promise<void>;
 }
 
 export interface RunningConsumer {
@@ -271,6 +276,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
           heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
           maxWaitTimeInMs: 100,
           retry: { retries: 10 },
+          ...(opts.coPartitioned ? { partitionAssigners: [coPartitionedAssigner] } : {}),
         });
         let assigned: Promise<void> = Promise.resolve();
         consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -302,9 +308,13 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
               headers: headersToStrings(m.headers),
               timestamp: Number(m.timestamp),
             }));
+            const commit = async () => {
+              const last = records[records.length - 1];
+              if (last) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (last.offset + 1n).toString() }]);
+            };
             await opts.eachBatch(
               { topic: batch.topic, partition: batch.partition, records, highWatermark: BigInt(batch.highWatermark) },
-              { seek, heartbeat, isStale },
+              { seek, heartbeat, isStale, commit },
             );
           },
         });

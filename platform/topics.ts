@@ -11,6 +11,8 @@ export const topicCatalog = {
   lifecycle: { name: 'integrations.lifecycle', schema: 'IntegrationLifecycleEvent', retentionMs: -1 },
   /** HealthChecked facts; kept long enough (CHECKS_TOPIC_RETENTION_DAYS) to rebuild every rollup. */
   checks: { name: 'health.checks', schema: 'HealthChecked', retentionMs: (c: Config) => c.retention.checksTopicDays * DAY_MS },
+  /** Commands for check workers (CheckRequested); short-lived, co-partitioned with lifecycle. */
+  commands: { name: 'health.commands', schema: 'CheckRequested', retentionMs: 7 * DAY_MS },
 } as const satisfies Record<string, { name: string; schema: SchemaName; retentionMs: number | ((c: Config) => number) }>;
 
 export type TopicKey = keyof typeof topicCatalog;
@@ -18,6 +20,7 @@ export type TopicKey = keyof typeof topicCatalog;
 export interface Topics {
   lifecycle: string;
   checks: string;
+  commands: string;
   dlq(topic: string): string;
   /** Consumer group id; prefixed like the topics so separate deployments never share a group. */
   group(name: string): string;
@@ -30,6 +33,7 @@ export function topicsFor(config: Config): Topics {
   return {
     lifecycle: p + topicCatalog.lifecycle.name,
     checks: p + topicCatalog.checks.name,
+    commands: p + topicCatalog.commands.name,
     dlq: (topic) => `${topic}.dlq`,
     group: (name) => p + name,
     subject: (topic) => `${topic}-value`,

@@ -37,9 +37,9 @@ export function refreshDue(c: StoredCredentials, now: number, aheadMs: number): 
 
 const rejectedToken = new Set(['unauthorized', 'token_expired']);
 
-export async function checkIntegration(i: ScheduledIntegration, trigger: CheckTrigger, attempt: number, deps: CheckIntegrationDeps): Promise<CheckResult> {
+export async function checkIntegration(i: ScheduledIntegration, trigger: CheckTrigger, attempt: number, deps: CheckIntegrationDeps, requestId: string | null = null): Promise<CheckResult> {
   const provider = deps.providers[i.provider];
-  if (!provider?.oauth) return runCheck(i, provider, trigger, deps.env, { attempt });
+  if (!provider?.oauth) return runCheck(i, provider, trigger, deps.env, { attempt, requestId });
   const issuer = deps.issuers[provider.oauth.issuer];
   const meta = () => ({ eventId: deps.env.newId(), integrationId: i.integrationId, userId: i.userId, occurredAt: deps.env.now() });
 
@@ -74,6 +74,7 @@ export async function checkIntegration(i: ScheduledIntegration, trigger: CheckTr
   const run = (c: StoredCredentials | null) =>
     runCheck(i, provider, trigger, deps.env, {
       attempt,
+      requestId,
       credentials: c && { accessToken: c.accessToken, appToken: c.appToken, scopes: c.scopes, expiresAt: c.expiresAt },
       refreshable: Boolean(c?.refreshToken),
     });

@@ -26,7 +26,7 @@ export async function runCheck(
   provider: ProviderCheck | undefined,
   trigger: CheckTrigger,
   env: CheckEnv,
-  opts: { credentials?: Credentials | null; attempt?: number; refreshable?: boolean } = {},
+  opts: { credentials?: Credentials | null; attempt?: number; refreshable?: boolean; requestId?: string | null } = {},
 ): Promise<CheckResult> {
   const startedAt = env.now();
   const t0 = env.monotonic();
@@ -46,6 +46,7 @@ export async function runCheck(
     ...observation,
     tokenExpiresAt: opts.credentials?.expiresAt ?? null,
     tokenRefreshable: opts.credentials ? opts.refreshable ?? false : true,
+    requestId: opts.requestId ?? null,
   };
 }
 

@@ -11,7 +11,7 @@ export interface SchedulerDeps {
   random(): number;
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
-  check(integration: ScheduledIntegration, trigger: CheckTrigger, attempt: number): Promise<CheckResult>;
+  check(integration: ScheduledIntegration, trigger: CheckTrigger, attempt: number, requestId: string | null): Promise<CheckResult>;
   publish(event: HealthChecked): Promise<void>;
   onError(err: unknown, integrationId: string): void;
   jitterRatio: number;
@@ -28,7 +28,7 @@ interface Entry {
 
 export class CheckScheduler {
   private readonly entries = new Map<string, Entry>();
-  private readonly waiting: { id: string; generation: number; trigger: CheckTrigger; attempt: number }[] = [];
+  private readonly waiting: { id: string; generation: number; trigger: CheckTrigger; attempt: number; requestId: string | null }[] = [];
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -54,12 +54,12 @@ export class CheckScheduler {
   }
 
   /** Checks an integration as soon as a slot is free (manual check, reconnect completed). */
-  checkNow(integrationId: string, trigger: CheckTrigger): boolean {
+  checkNow(integrationId: string, trigger: CheckTrigger, requestId: string | null = null): boolean {
     const entry = this.entries.get(integrationId);
     if (!entry) return false;
     this.deps.clearTimer(entry.timer);
     entry.generation++;
-    this.arm(entry, 0, trigger, 1);
+    this.arm(entry, 0, trigger, 1, requestId);
     return true;
   }
 
@@ -86,14 +86,14 @@ export class CheckScheduler {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private arm(entry: Entry, delayMs: number, trigger: CheckTrigger, attempt: number): void {
+  private arm(entry: Entry, delayMs: number, trigger: CheckTrigger, attempt: number, requestId: string | null = null): void {
     const { generation } = entry;
     const id = entry.integration.integrationId;
-    entry.timer = this.deps.setTimer(() => this.enqueue(id, generation, trigger, attempt), delayMs);
+    entry.timer = this.deps.setTimer(() => this.enqueue(id, generation, trigger, attempt, requestId), delayMs);
   }
 
-  private enqueue(id: string, generation: number, trigger: CheckTrigger, attempt: number): void {
-    this.waiting.push({ id, generation, trigger, attempt });
+  private enqueue(id: string, generation: number, trigger: CheckTrigger, attempt: number, requestId: string | null): void {
+    this.waiting.push({ id, generation, trigger, attempt, requestId });
     this.drain();
   }
 
@@ -103,7 +103,7 @@ export class CheckScheduler {
       const entry = this.entries.get(job.id);
       if (!entry || entry.generation !== job.generation) continue;
       this.running++;
-      void this.execute(entry, job.trigger, job.attempt).finally(() => {
+      void this.execute(entry, job.trigger, job.attempt, job.requestId).finally(() => {
         this.running--;
         this.drain();
         if (this.running === 0 && this.waiting.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
@@ -111,11 +111,11 @@ export class CheckScheduler {
     }
   }
 
-  private async execute(entry: Entry, trigger: CheckTrigger, attempt: number): Promise<void> {
+  private async execute(entry: Entry, trigger: CheckTrigger, attempt: number, requestId: string | null): Promise<void> {
     const { integration, generation } = entry;
     let armed = false;
     try {
-      const result = await this.deps.check(integration, trigger, attempt);
+      const result = await this.deps.check(integration, trigger, attempt, requestId);
       const current = this.entries.get(integration.integrationId);
       if (current !== entry || entry.generation !== generation) return; // removed or changed meanwhile
       const next = nextAfter(result, integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.retry, this.deps.random);

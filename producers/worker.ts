@@ -66,7 +66,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     jitterRatio: config.checks.jitterRatio,
     maxConcurrent: 200,
     retry: config.retry,
-    check: (integration, trigger, attempt) => checkIntegration(integration, trigger, attempt, checkDeps),
+    check: (integration, trigger, attempt, requestId) => checkIntegration(integration, trigger, attempt, checkDeps, requestId),
     publish: async (event) => {
       await publisher.publish(await codec.encode(event));
       log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
@@ -97,7 +97,8 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
 
   const consumer = await kafka.consume({
     groupId: topics.group('pulse-check-workers'),
-    topics: [topics.lifecycle],
+    topics: [topics.lifecycle, topics.commands],
+    coPartitioned: true,
     onAssigned: (assignment) => {
       const mine = new Set(assignment[topics.lifecycle] ?? []);
       assignedAt = Date.now();
@@ -105,11 +106,17 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       for (const [id, p] of partitionOf) if (!mine.has(p)) { partitionOf.delete(id); current.delete(id); }
       log.info({ partitions: [...mine] }, 'partitions assigned');
     },
-    eachBatch: async (batch) => {
+    eachBatch: async (batch, control) => {
       for (const record of batch.records) {
         try {
           const event = await codec.decode(record);
           if (event.type === 'HealthChecked') continue;
+          if (event.type === 'CheckRequested') {
+            // A command that waited a minute is moot (the user has moved on); the first run of a
+            // group starts at the earliest command, so old ones are skipped here too.
+            if (Date.now() - event.requestedAt < 60_000) scheduler.checkNow(event.integrationId, 'manual', event.requestId);
+            continue;
+          }
           partitionOf.set(event.integrationId, record.partition);
           apply(event);
         } catch (err) {
@@ -118,6 +125,8 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
           log.warn({ partition: record.partition, offset: record.offset.toString(), reason: err.message }, 'skipping undecodable lifecycle record');
         }
       }
+      // Commands run once: their position is committed (lifecycle never is; it is re-read).
+      if (batch.topic === topics.commands) await control.commit();
     },
   });
 

@@ -14,13 +14,13 @@ async function insertHistory(tx: Tx, checks: HealthChecked[]): Promise<Set<strin
   const { rows } = await tx.query(
     `INSERT INTO integration_health_history (event_id, integration_id, user_id, provider, trigger, attempt, started_at,
          completed_at, duration_ms, outcome, http_status, error_code, error_message, retry_after_seconds, quota_used,
-         quota_limit, steps, next_check_at, token_expires_at, token_refreshable)
+         quota_limit, steps, next_check_at, token_expires_at, token_refreshable, request_id)
      SELECT id, iid, uid, prov, trg, att, to_timestamp(sa / 1000.0), to_timestamp(ca / 1000.0), dur, outc, hs, ec, em, ra,
-            qu, ql, st::jsonb, to_timestamp(nc / 1000.0), to_timestamp(te / 1000.0), tr
+            qu, ql, st::jsonb, to_timestamp(nc / 1000.0), to_timestamp(te / 1000.0), tr, rq
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[],
                    $9::int[], $10::text[], $11::int[], $12::text[], $13::text[], $14::int[], $15::bigint[], $16::bigint[],
-                   $17::text[], $18::bigint[], $19::bigint[], $20::boolean[])
-            AS t(id, iid, uid, prov, trg, att, sa, ca, dur, outc, hs, ec, em, ra, qu, ql, st, nc, te, tr)
+                   $17::text[], $18::bigint[], $19::bigint[], $20::boolean[], $21::text[])
+            AS t(id, iid, uid, prov, trg, att, sa, ca, dur, outc, hs, ec, em, ra, qu, ql, st, nc, te, tr, rq)
      ON CONFLICT DO NOTHING
      RETURNING event_id`,
     [
@@ -29,6 +29,7 @@ async function insertHistory(tx: Tx, checks: HealthChecked[]): Promise<Set<strin
       col((c) => c.httpStatus), col((c) => c.error?.code ?? null), col((c) => c.error?.message ?? null),
       col((c) => c.error?.retryAfterSeconds ?? null), col((c) => c.quota?.used ?? null), col((c) => c.quota?.limit ?? null),
       col((c) => JSON.stringify(c.steps)), col((c) => c.nextCheckAt), col((c) => c.tokenExpiresAt), col((c) => c.tokenRefreshable),
+      col((c) => c.requestId),
     ],
   );
   return new Set(rows.map((r) => r.event_id as string));

@@ -14,6 +14,7 @@ export function loadSchema(file: string): AvroSchema {
 export const schemaFiles = {
   IntegrationLifecycleEvent: 'integration-lifecycle.avsc',
   HealthChecked: 'health-checked.avsc',
+  CheckRequested: 'check-requested.avsc',
 } as const;
 
 export type SchemaName = keyof typeof schemaFiles;
@@ -21,4 +22,5 @@ export type SchemaName = keyof typeof schemaFiles;
 export const schemas: Record<SchemaName, AvroSchema> = {
   IntegrationLifecycleEvent: loadSchema(schemaFiles.IntegrationLifecycleEvent),
   HealthChecked: loadSchema(schemaFiles.HealthChecked),
+  CheckRequested: loadSchema(schemaFiles.CheckRequested),
 };

@@ -75,6 +75,8 @@ export interface HealthChecked {
   tokenExpiresAt: number | null;
   /** False when there is no refresh token: the user will have to reconnect when the token expires. */
   tokenRefreshable: boolean;
+  /** The CheckRequested this check answers (manual checks). */
+  requestId: string | null;
 }
 
 export type CheckTrigger = 'scheduled' | 'manual' | 'retry';
@@ -101,4 +103,12 @@ export interface CheckError {
 export interface QuotaUsage {
   used: number;
   limit: number;
+}
+
+/** Value of topic health.commands (key: integrationId). A user asked for a check now; the worker that owns the integration's partition runs it and records the HealthChecked with the same requestId. */
+export interface CheckRequested {
+  requestId: string;
+  integrationId: string;
+  userId: string;
+  requestedAt: number;
 }

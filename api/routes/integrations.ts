@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { EventCodec, LifecycleEvent } from '../../platform/events.js';
+import type { CheckRequested, EventCodec, LifecycleEvent } from '../../platform/events.js';
 import type { EventProducer } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
 import type { Db } from '../../platform/db.js';
@@ -11,8 +11,10 @@ import type { AuthedLocals } from '../auth.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { integrationHealth } from '../readModel.js';
 import { oauthLinks, oauthProvider } from '../oauth.js';
+import type { ManualCheckLimiter } from '../manualCheckLimit.js';
 
 export interface IntegrationRoutesDeps {
+  manualCheckLimit: ManualCheckLimiter;
   docsBaseUrl: string;
   oauth: ReturnType<typeof oauthLinks>;
   db: Db;
@@ -79,6 +81,23 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     const reauthRequired = reauthReason !== null && view.status === 'red';
     const reconnectUrl = reauthRequired ? deps.oauth.authorizeUrl({ userId, integrationId: id, provider: health.provider, mode: 'reconnect' }) : null;
     res.json({ ...view, reauthRequired, reconnectUrl });
+  });
+
+  router.post('/:id/health/check', async (req, res) => {
+    const id = req.params.id;
+    if (!uuid.safeParse(id).success) throw notFound();
+    const userId = (res.locals as AuthedLocals).userId;
+    // Ownership first: someone else's id is a 404 and costs nothing, not even rate-limit points.
+    if (!(await integrationHealth(deps.db, userId, id, deps.docsBaseUrl))) throw notFound();
+    const waitSeconds = await deps.manualCheckLimit(userId, id);
+    if (waitSeconds !== null) {
+      res.setHeader('Retry-After', String(waitSeconds));
+      throw new HttpError(429, 'rate_limited', `checked very recently; try again in ${waitSeconds} s`);
+    }
+    const requestId = randomUUID();
+    const command: CheckRequested = { type: 'CheckRequested', requestId, integrationId: id, userId, requestedAt: deps.now() };
+    await deps.producer.send(deps.topics.commands, [await deps.codec.encode(command)]);
+    res.status(202).location(`/api/integrations/${id}/health`).json({ requestId });
   });
 
   return router;

@@ -24,6 +24,7 @@ export function aCheck(overrides: Partial<HealthChecked> = {}): HealthChecked {
     nextCheckAt: startedAt + 300_000,
     tokenExpiresAt: null,
     tokenRefreshable: true,
+    requestId: null,
     ...overrides,
   };
 }

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { readTopic } from '../support/topicReader.js';
+import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+
+describe('manual check ("check now")', function () {
+  this.timeout(60_000);
+  let pulse: RunningPulse;
+  let target: HttpTarget;
+  let token: string;
+  let id: string;
+
+  before(async () => {
+    target = await startHttpTarget();
+    pulse = await startPulse();
+    token = pulse.tokenFor('manual-user');
+    const created = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: 'Manual', config: { url: `${target.url}/manual` }, checkIntervalSeconds: 3600 } });
+    id = created.body.id;
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body?.checkCount === 1, 'the first (automatic) check');
+  });
+  after(async () => {
+    await pulse?.stop();
+    await target?.close();
+  });
+
+  it('runs exactly one check for the request, then rate-limits with Retry-After', async () => {
+    const other = await pulse.api('POST', `/api/integrations/${id}/health/check`, { token: pulse.tokenFor('someone-else') });
+    expect(other.status).to.equal(404);
+
+    const hitsBefore = target.hits('manual');
+    const res = await pulse.api('POST', `/api/integrations/${id}/health/check`, { token });
+    expect(res.status).to.equal(202);
+    const { requestId } = res.body;
+    expect(requestId).to.match(/^[0-9a-f-]{36}$/);
+
+    const again = await pulse.api('POST', `/api/integrations/${id}/health/check`, { token });
+    expect(again.status).to.equal(429);
+    expect(again.body.error.code).to.equal('rate_limited');
+
+    await eventually(async () => (await pulse.rt.db.query('SELECT 1 FROM integration_health_history WHERE request_id = $1', [requestId])).rowCount === 1, 'the requested check in history');
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body.checkCount === 2, 'the check counted');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await pulse.rt.db.query('SELECT 1 FROM integration_health_history WHERE request_id = $1', [requestId])).rowCount).to.equal(1);
+    expect(target.hits('manual') - hitsBefore).to.equal(1);
+
+    // Only the owner's request became a command; the 404 and the 429 wrote nothing.
+    const commands = (await readTopic(pulse.rt.config, pulse.rt.topics.commands)).filter((r) => r.key === id);
+    expect(commands).to.have.length(1);
+  });
+
+  it('says when to retry', async () => {
+    const res = await fetch(`${pulse.apiUrl}/api/integrations/${id}/health/check`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(429);
+    expect(Number(res.headers.get('retry-after'))).to.be.within(1, 30);
+  });
+});
