@@ -1,7 +1,7 @@
 // The Express application: JSON in, JSON out, every input validated, errors in one shape.
 import express from 'express';
 import type { Logger } from '../platform/logger.js';
-import { requireAdmin, requireUser } from './auth.js';
+import { requireUser } from './auth.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import type { AdminHealthDeps } from './routes/adminHealth.js';
 import { errorHandler, routeNotFound } from './errors.js';
@@ -35,7 +35,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/oauth', oauthRoutes(deps));
   // Troubleshooting docs behind the docsUrl of every error (DOCS_BASE_URL defaults to /docs).
   app.use('/docs', express.static(path.join(projectRoot, 'docs'), { index: false }));
-  app.use('/api/admin', requireAdmin(deps.jwtSecret), adminRoutes(deps));
+  // Admin portal: its own login and session cookie (+ CSRF); see routes/admin.ts.
+  app.use('/api/admin', adminRoutes(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.log));
   return app;

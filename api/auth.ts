@@ -1,11 +1,15 @@
-// Bearer-token authentication. Tokens are HS256 JWTs signed with the configured secret;
-// `sub` is the user (or admin) id and `aud` says which side of the product the token opens:
-// a user token never opens admin routes, nor the reverse. (The admin portal's own login with
-// sessions replaces admin bearer tokens later; the audience split stays.) Tokens are never
-// logged or echoed.
+// Authentication, with users and admins kept strictly apart:
+// - users: `Authorization: Bearer <JWT>` (HS256, signed with the configured secret, audience
+//   `pulse-user`, `sub` = user id). Only user routes accept it; it never opens /api/admin.
+// - admins: the admin portal's session cookie (`pulse_admin`, see adminSessions.ts) plus a
+//   CSRF token on writes. Only /api/admin accepts it; it never opens user routes, which look
+//   at the Authorization header alone.
+// Tokens, cookies and CSRF tokens are never logged or echoed.
 import jwt from 'jsonwebtoken';
 import type { RequestHandler } from 'express';
 import { HttpError } from './errors.js';
+import { csrfHeader, type AdminSessions } from './adminSessions.js';
+import { audit, setAuditActor } from './audit.js';
 
 export type Audience = 'pulse-user' | 'pulse-admin';
 
@@ -15,6 +19,7 @@ export interface AuthedLocals {
 
 export interface AdminLocals {
   adminId: string;
+  adminEmail: string;
 }
 
 function issue(secret: string, subject: string, audience: Audience, ttlSeconds: number): string {
@@ -22,6 +27,11 @@ function issue(secret: string, subject: string, audience: Audience, ttlSeconds: 
 }
 
 export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 * 3600) => issue(secret, userId, 'pulse-user', ttlSeconds);
+/**
+ * @deprecated No route accepts admin-audience tokens any more (admins log in: adminSessions.ts).
+ * Kept only because test/integration/realtime.test.ts mints one to prove the WebSocket refuses
+ * it; delete once that test no longer needs it.
+ */
 export const issueAdminToken = (secret: string, adminId: string, ttlSeconds = 8 * 3600) => issue(secret, adminId, 'pulse-admin', ttlSeconds);
 
 export function verifyToken(secret: string, token: string, audience: Audience): string | null {
@@ -48,4 +58,26 @@ function bearer(audience: Audience, secret: string, onAuthed: (locals: Record<st
 }
 
 export const requireUser = (secret: string) => bearer('pulse-user', secret, (l, sub) => void (l.userId = sub));
-export const requireAdmin = (secret: string) => bearer('pulse-admin', secret, (l, sub) => void (l.adminId = sub));
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Admin routes: a live admin session (cookie) is required, and on every state-changing
+ * request (POST/PUT/PATCH/DELETE) its CSRF token in `x-csrf-token`. Bearer tokens are ignored.
+ * A missing or wrong CSRF token answers 403 and is audited as `csrf.rejected` (denied).
+ */
+export function requireAdmin(sessions: AdminSessions): RequestHandler {
+  return async (req, res, next) => {
+    const session = await sessions.lookup(req);
+    if (!session) throw new HttpError(401, 'unauthenticated', 'an admin session is required: log in with POST /api/admin/session');
+    res.locals.adminId = session.adminId;
+    res.locals.adminEmail = session.email;
+    res.locals.adminSession = session;
+    setAuditActor(req, session.email);
+    if (!safeMethods.has(req.method) && !sessions.csrfValid(session, req.get(csrfHeader))) {
+      await audit(req, 'csrf.rejected', `${req.method} ${req.baseUrl}${req.path}`, 'denied');
+      throw new HttpError(403, 'csrf_failed', `a valid ${csrfHeader} header is required on this request`);
+    }
+    next();
+  };
+}

@@ -1,6 +1,6 @@
 // `pulse` — the command line of the project (`npm run pulse -- <command>`).
 import { Command, InvalidArgumentError } from 'commander';
-import { issueAdminToken, issueUserToken } from '../api/auth.js';
+import { issueUserToken } from '../api/auth.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
@@ -8,6 +8,7 @@ import { ensureDevSecrets } from './devSecrets.js';
 import { registerDlqCommands } from './dlq.js';
 import { registerReplayCommand } from './replay.js';
 import { registerCredentialCommands } from './credentials.js';
+import { registerAdminCommands } from './admin.js';
 import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
@@ -61,7 +62,6 @@ program.command('cleanup')
 
 const tokenCommands = [
   { name: 'token', what: 'a user bearer token (for demos and tests)', subject: '<userId>', issue: issueUserToken, ttl: 24 * 3600 },
-  { name: 'admin-token', what: 'an admin bearer token for /api/admin (until the admin portal login exists)', subject: '<adminId>', issue: issueAdminToken, ttl: 8 * 3600 },
 ];
 for (const t of tokenCommands) {
   program.command(t.name)
@@ -77,6 +77,7 @@ for (const t of tokenCommands) {
 registerDlqCommands(program);
 registerReplayCommand(program);
 registerCredentialCommands(program);
+registerAdminCommands(program);
 
 program.parseAsync().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -2,8 +2,11 @@
 // process for the demo; in production each runs (and scales) on its own.
 import type { Server } from 'node:http';
 import { createApp } from '../api/app.js';
+import { startRealtime } from '../api/realtime/server.js';
 import { oauthLinks } from '../api/oauth.js';
 import { manualCheckLimiter } from '../api/manualCheckLimit.js';
+import { adminLoginLimiter } from '../api/adminLoginLimit.js';
+import { createAdminSessions } from '../api/adminSessions.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
 import { runProjector } from '../consumers/projector.js';
@@ -11,6 +14,7 @@ import type { Runtime } from '../platform/runtime.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
 import { integrationsProjection } from '../projections/integrations.js';
 import { healthHistoryProjection } from '../projections/healthHistory.js';
+import { adminAuditProjection } from '../projections/adminAudit.js';
 import type { Projection } from '../projections/projection.js';
 import { startCheckWorker } from '../producers/worker.js';
 import { applyRetention } from '../projections/retention.js';
@@ -20,7 +24,7 @@ export interface Stoppable {
 }
 
 export function allProjections(rt: Runtime): Projection<any>[] {
-  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules), healthHistoryProjection(rt.config.statusRules)];
+  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules), healthHistoryProjection(rt.config.statusRules), adminAuditProjection];
 }
 
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
@@ -34,6 +38,8 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),
+    adminSessions: createAdminSessions(rt.db, { ...rt.config.adminAuth, csrfKey: rt.config.auth.jwtSecret }),
+    adminLoginLimit: adminLoginLimiter(rt.db, rt.config.adminAuth.login),
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,
@@ -47,10 +53,14 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : rt.config.api.port;
   const url = `http://${rt.config.api.host}:${port}`;
+  const realtime = await startRealtime({
+    server, db: rt.db, databaseUrl: rt.config.databaseUrl, jwtSecret: rt.config.auth.jwtSecret, docsBaseUrl: rt.config.docsBaseUrl, log: rt.log,
+  });
   rt.log.info({ url }, 'API listening');
   return {
     url,
     async stop() {
+      await realtime.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await producer.close();

@@ -62,6 +62,14 @@ const configSchema = z.object({
   MANUAL_CHECK_BURST_SECONDS: int(1, 3600).default(30),
   /** …and this many per hour. */
   MANUAL_CHECK_HOURLY: int(1, 10_000).default(20),
+  /** Admin portal sessions end after this long without a request… */
+  ADMIN_SESSION_IDLE_MINUTES: int(1, 1440).default(30),
+  /** …and this long after login, whatever happens. */
+  ADMIN_SESSION_MAX_HOURS: int(1, 168).default(12),
+  /** Failed admin logins allowed per email, and per source IP, within the window; then 429. */
+  ADMIN_LOGIN_FAILURES_PER_EMAIL: int(1, 1000).default(5),
+  ADMIN_LOGIN_FAILURES_PER_IP: int(1, 100_000).default(20),
+  ADMIN_LOGIN_WINDOW_MINUTES: int(1, 1440).default(15),
   RETRY_MAX_ATTEMPTS: int(1, 10).default(3),
   RETRY_BASE_MS: int(1, 600_000).default(2_000),
   RETRY_CAP_MS: int(1, 3_600_000).default(60_000),
@@ -94,6 +102,13 @@ export interface Config {
   docsBaseUrl: string;
   retry: { maxAttempts: number; baseMs: number; capMs: number };
   manualChecks: { burst: number; burstSeconds: number; hourly: number };
+  adminAuth: {
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    /** Mark the session cookie Secure (PUBLIC_API_URL is https). */
+    secureCookie: boolean;
+    login: { failuresPerEmail: number; failuresPerIp: number; windowMinutes: number };
+  };
   tokenRefreshAheadSeconds: number;
   checks: {
     timeoutMs: number;
@@ -162,9 +177,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return { id, key: Buffer.from(b64, 'base64') };
   });
   if (credentialKeys.some((k) => k.key.length !== 32)) throw new ConfigError('invalid configuration:\n  CREDENTIALS_KEYS: every key must be 32 bytes (base64)');
+  const publicApiUrl = (c.PUBLIC_API_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/+$/, '');
   return {
     credentialKeys,
-    publicApiUrl: (c.PUBLIC_API_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/+$/, ''),
+    publicApiUrl,
+    adminAuth: {
+      sessionIdleMinutes: c.ADMIN_SESSION_IDLE_MINUTES,
+      sessionMaxHours: c.ADMIN_SESSION_MAX_HOURS,
+      secureCookie: publicApiUrl.startsWith('https:'),
+      login: { failuresPerEmail: c.ADMIN_LOGIN_FAILURES_PER_EMAIL, failuresPerIp: c.ADMIN_LOGIN_FAILURES_PER_IP, windowMinutes: c.ADMIN_LOGIN_WINDOW_MINUTES },
+    },
     webAppUrl: c.WEB_APP_URL.replace(/\/+$/, ''),
     docsBaseUrl: c.DOCS_BASE_URL.replace(/\/+$/, ''),
     retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },

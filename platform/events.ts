@@ -4,6 +4,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type {
+  AdminActionPerformed as AdminActionPerformedWire,
   CheckRequested as CheckRequestedWire,
   CredentialsRefreshed,
   ReauthCompleted,
@@ -37,7 +38,10 @@ export type LifecycleEvent =
 
 export type CheckRequested = CheckRequestedWire & { type: 'CheckRequested' };
 
-export type PulseEvent = LifecycleEvent | HealthChecked | CheckRequested;
+/** An admin's action in the portal (audit.events, key: actor). */
+export type AdminActionPerformed = AdminActionPerformedWire & { type: 'AdminActionPerformed' };
+
+export type PulseEvent = LifecycleEvent | HealthChecked | CheckRequested | AdminActionPerformed;
 export type EventType = PulseEvent['type'];
 
 const ns = 'pulse.integrations.';
@@ -116,6 +120,7 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
     [topics.lifecycle]: 'IntegrationLifecycleEvent',
     [topics.checks]: 'HealthChecked',
     [topics.commands]: 'CheckRequested',
+    [topics.audit]: 'AdminActionPerformed',
   };
   const ids = new Map<SchemaName, Promise<number>>();
   // Decoding resolves the writer's schema (by id) into ours; building a resolver is costly,
@@ -154,6 +159,11 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
         const id = await idFor('CheckRequested', topics.commands);
         return { key: event.integrationId, value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
       }
+      if (event.type === 'AdminActionPerformed') {
+        const { type: _type, ...wire } = event;
+        const id = await idFor('AdminActionPerformed', topics.audit);
+        return { key: event.actor, value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
+      }
       if (event.type === 'HealthChecked') {
         const { type: _type, ...wire } = event;
         const id = await idFor('HealthChecked', topics.checks);
@@ -182,6 +192,7 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
       }
       if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
       if (name === 'CheckRequested') return { type: 'CheckRequested', ...(wire as CheckRequestedWire) };
+      if (name === 'AdminActionPerformed') return { type: 'AdminActionPerformed', ...(wire as AdminActionPerformedWire) };
       return lifecycleFromWire(wire as IntegrationLifecycleEvent);
     },
   };

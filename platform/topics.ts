@@ -1,5 +1,6 @@
-// Topic names and settings. Every topic is keyed by integrationId so one integration's
-// events stay in order on one partition, and workers/projectors scale by partition.
+// Topic names and settings. Integration topics are keyed by integrationId so one
+// integration's events stay in order on one partition, and workers/projectors scale by
+// partition; audit.events is keyed by actor (one admin's actions stay in order).
 import type { Config } from './config.js';
 import type { TopicSpec } from './kafka.js';
 import type { SchemaName } from '../schemas/index.js';
@@ -13,6 +14,8 @@ export const topicCatalog = {
   checks: { name: 'health.checks', schema: 'HealthChecked', retentionMs: (c: Config) => c.retention.checksTopicDays * DAY_MS },
   /** Commands for check workers (CheckRequested); short-lived, co-partitioned with lifecycle. */
   commands: { name: 'health.commands', schema: 'CheckRequested', retentionMs: 7 * DAY_MS },
+  /** AdminActionPerformed, keyed by actor; the audit trail is kept forever. */
+  audit: { name: 'audit.events', schema: 'AdminActionPerformed', retentionMs: -1 },
 } as const satisfies Record<string, { name: string; schema: SchemaName; retentionMs: number | ((c: Config) => number) }>;
 
 export type TopicKey = keyof typeof topicCatalog;
@@ -21,6 +24,7 @@ export interface Topics {
   lifecycle: string;
   checks: string;
   commands: string;
+  audit: string;
   dlq(topic: string): string;
   /** Consumer group id; prefixed like the topics so separate deployments never share a group. */
   group(name: string): string;
@@ -34,6 +38,7 @@ export function topicsFor(config: Config): Topics {
     lifecycle: p + topicCatalog.lifecycle.name,
     checks: p + topicCatalog.checks.name,
     commands: p + topicCatalog.commands.name,
+    audit: p + topicCatalog.audit.name,
     dlq: (topic) => `${topic}.dlq`,
     group: (name) => p + name,
     subject: (topic) => `${topic}-value`,

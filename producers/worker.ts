@@ -110,7 +110,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       for (const record of batch.records) {
         try {
           const event = await codec.decode(record);
-          if (event.type === 'HealthChecked') continue;
+          if (event.type === 'HealthChecked' || event.type === 'AdminActionPerformed') continue;
           if (event.type === 'CheckRequested') {
             // A command that waited a minute is moot (the user has moved on); the first run of a
             // group starts at the earliest command, so old ones are skipped here too.

@@ -15,6 +15,7 @@ export const schemaFiles = {
   IntegrationLifecycleEvent: 'integration-lifecycle.avsc',
   HealthChecked: 'health-checked.avsc',
   CheckRequested: 'check-requested.avsc',
+  AdminActionPerformed: 'admin-action.avsc',
 } as const;
 
 export type SchemaName = keyof typeof schemaFiles;
@@ -23,4 +24,5 @@ export const schemas: Record<SchemaName, AvroSchema> = {
   IntegrationLifecycleEvent: loadSchema(schemaFiles.IntegrationLifecycleEvent),
   HealthChecked: loadSchema(schemaFiles.HealthChecked),
   CheckRequested: loadSchema(schemaFiles.CheckRequested),
+  AdminActionPerformed: loadSchema(schemaFiles.AdminActionPerformed),
 };

@@ -112,3 +112,20 @@ export interface CheckRequested {
   userId: string;
   requestedAt: number;
 }
+
+/** Value of topic audit.events (key: actor). Something an admin did (or tried to do) in the admin portal: login, logout, password change, re-drive, replay, time travel, export. Never carries a password, cookie, CSRF token or session id. */
+export interface AdminActionPerformed {
+  eventId: string;
+  /** The admin's email, or 'unknown' (e.g. a failed login naming no existing account). */
+  actor: string;
+  /** What was done, e.g. admin.login, dead_letters.redrive, replay.start. */
+  action: string;
+  /** What it was done to (a topic, a projection, an integration id), if anything. */
+  target: string | null;
+  outcome: AdminActionOutcome;
+  sourceIp: string;
+  userAgent: string | null;
+  occurredAt: number;
+}
+
+export type AdminActionOutcome = 'success' | 'failure' | 'denied';

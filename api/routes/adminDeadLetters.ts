@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { deadLetterSummary, isDeadLetterSource, listDeadLetters, redriveDeadLetters } from '../../consumers/deadLetterAdmin.js';
 import type { TopicKey } from '../../platform/topics.js';
+import { audit } from '../audit.js';
 import { notFound, validate } from '../errors.js';
 import type { AdminRoutesDeps } from './admin.js';
 
@@ -32,7 +33,15 @@ export function deadLetterRoutes(deps: AdminRoutesDeps): Router {
 
   router.post('/dead-letters/:topic/redrive', async (req, res) => {
     const topic = sourceTopic(req.params.topic);
-    res.json({ redriven: await redriveDeadLetters(deps, topic) });
+    let redriven: number;
+    try {
+      redriven = await redriveDeadLetters(deps, topic);
+    } catch (err) {
+      await audit(req, 'dead_letters.redrive', topic, 'failure');
+      throw err;
+    }
+    await audit(req, 'dead_letters.redrive', topic, 'success');
+    res.json({ redriven });
   });
 
   return router;

@@ -1,9 +1,10 @@
 // /api/admin/integrations/:id/health?asOf=… — time travel: an integration's status as it was
 // at a past instant, derived from its history by the same pure status rules the projection
 // uses. Only as far back as detail is kept (HISTORY_RETENTION_DAYS).
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { healthAsOf, type StatusRules } from '../../projections/healthStatus.js';
+import { audit } from '../audit.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { checksUntil, userError } from '../readModel.js';
 import type { AdminRoutesDeps } from './admin.js';
@@ -20,8 +21,21 @@ const query = z.object({ asOf: z.iso.datetime({ offset: true, error: 'must be an
 export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
   const router = Router();
 
+  // Reading an integration's past is an audited action (integration.health_as_of, target = id).
   router.get('/integrations/:id/health', async (req, res) => {
-    const id = req.params.id;
+    let body: Record<string, unknown>;
+    try {
+      body = await timeTravel(req);
+    } catch (err) {
+      await audit(req, 'integration.health_as_of', String(req.params.id).slice(0, 100), 'failure');
+      throw err;
+    }
+    await audit(req, 'integration.health_as_of', req.params.id as string, 'success');
+    res.json(body);
+  });
+
+  const timeTravel = async (req: Request) => {
+    const id = req.params.id as string;
     if (!z.uuid().safeParse(id).success) throw notFound();
     const asOf = Date.parse(validate(query, req.query, 'query').asOf);
     const now = deps.now();
@@ -33,7 +47,7 @@ export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Rout
     const { integration, checks } = await checksUntil(deps.db, id, asOf);
     if (!integration) throw notFound();
     const h = healthAsOf(checks, asOf, deps.statusRules);
-    res.json({
+    return {
       integrationId: id,
       provider: integration.provider,
       displayName: integration.display_name,
@@ -46,8 +60,8 @@ export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Rout
       latencyMs: h?.latencyMs ?? null,
       error: h?.error ? { ...userError(h.error.code, h.error.message, h.error.steps.join('\n'), h.error.docsPath, deps.docsBaseUrl), detail: h.error.detail } : null,
       checkCount: h?.checkCount ?? 0,
-    });
-  });
+    };
+  };
 
   return router;
 }

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ReplayAlreadyRunning, replayRate, startReplay } from '../../consumers/replay.js';
+import { audit } from '../audit.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import type { AdminRoutesDeps } from './admin.js';
 
@@ -30,14 +31,18 @@ export function replayRoutes(deps: AdminRoutesDeps): Router {
     const { projection } = validate(body, req.body ?? {});
     const chosen = deps.projections.find((p) => p.name === projection);
     if (!chosen) throw notFound('projection');
+    let replayId: string;
     try {
       const replay = await startReplay(chosen, deps);
       replay.done.catch(() => undefined);
-      res.status(202).location(`/api/admin/replays/${replay.replayId}`).json({ replayId: replay.replayId });
+      replayId = replay.replayId;
     } catch (err) {
+      await audit(req, 'replay.start', projection, 'failure');
       if (err instanceof ReplayAlreadyRunning) throw new HttpError(409, 'replay_running', err.message);
       throw err;
     }
+    await audit(req, 'replay.start', projection, 'success');
+    res.status(202).location(`/api/admin/replays/${replayId}`).json({ replayId });
   });
 
   router.get('/replays', async (_req, res) => {

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { issueAdminToken } from '../../api/auth.js';
 import type { LifecycleEvent } from '../../platform/events.js';
+import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
 describe('admin API: time travel and replays', function () {
   this.timeout(90_000);
   let pulse: RunningPulse;
-  let admin: string;
+  let admin: AdminCall;
   const id = randomUUID();
   const now = Date.now();
   const H = 3_600_000;
@@ -16,7 +16,7 @@ describe('admin API: time travel and replays', function () {
 
   before(async () => {
     pulse = await startPulse({ roles: ['projectors', 'api'] });
-    admin = issueAdminToken(pulse.rt.config.auth.jwtSecret, 'admin-1');
+    admin = await adminSession(pulse);
     const { rt } = pulse;
     const connected: LifecycleEvent = {
       type: 'IntegrationConnected', eventId: randomUUID(), integrationId: id, userId: 'tt-user', occurredAt: now - 4 * H,
@@ -37,11 +37,11 @@ describe('admin API: time travel and replays', function () {
   });
   after(async () => pulse?.stop());
 
-  const asOf = (when: string, token = admin) => pulse.api('GET', `/api/admin/integrations/${id}/health?asOf=${encodeURIComponent(when)}`, { token });
+  const asOf = (when: string) => admin('GET', `/api/admin/integrations/${id}/health?asOf=${encodeURIComponent(when)}`);
 
-  it('keeps user and admin tokens apart', async () => {
+  it('keeps user tokens and admin sessions apart', async () => {
     expect((await pulse.api('GET', '/api/admin/replays', { token: pulse.tokenFor('tt-user') })).status).to.equal(401);
-    expect((await pulse.api('GET', `/api/integrations/${id}/health`, { token: admin })).status).to.equal(401);
+    expect((await pulse.api('GET', `/api/integrations/${id}/health`, { headers: { cookie: admin.cookie } })).status).to.equal(401);
     expect((await pulse.api('GET', `/api/integrations/${id}/health`, { token: pulse.tokenFor('tt-user') })).status).to.equal(200);
   });
 
@@ -64,24 +64,24 @@ describe('admin API: time travel and replays', function () {
       expect(res.status, bad).to.equal(400);
       expect(res.body.error.fields).to.have.keys('asOf');
     }
-    expect((await pulse.api('GET', `/api/admin/integrations/${randomUUID()}/health?asOf=${encodeURIComponent(at(H))}`, { token: admin })).status).to.equal(404);
+    expect((await admin('GET', `/api/admin/integrations/${randomUUID()}/health?asOf=${encodeURIComponent(at(H))}`)).status).to.equal(404);
   });
 
   it('starts a replay and reports its progress until it is switched in', async () => {
-    const bad = await pulse.api('POST', '/api/admin/replays', { token: admin, body: { projection: 'nope' } });
+    const bad = await admin('POST', '/api/admin/replays', { body: { projection: 'nope' } });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.fields).to.have.keys('projection');
 
-    const started = await pulse.api('POST', '/api/admin/replays', { token: admin, body: { projection: 'integration_health' } });
+    const started = await admin('POST', '/api/admin/replays', { body: { projection: 'integration_health' } });
     expect(started.status).to.equal(202);
     const done = await eventually(async () => {
-      const r = (await pulse.api('GET', `/api/admin/replays/${started.body.replayId}`, { token: admin })).body;
+      const r = (await admin('GET', `/api/admin/replays/${started.body.replayId}`)).body;
       return r.state === 'done' && r;
     }, 'replay done', 60_000, 200);
     expect(done).to.include({ projection: 'integration_health', error: null });
     expect(done.processed).to.equal(done.total);
     expect(done.total).to.be.at.least(4);
-    const list = (await pulse.api('GET', '/api/admin/replays', { token: admin })).body.replays;
+    const list = (await admin('GET', '/api/admin/replays')).body.replays;
     expect(list.map((r: { replayId: string }) => r.replayId)).to.include(started.body.replayId);
     expect((await pulse.api('GET', `/api/integrations/${id}/health`, { token: pulse.tokenFor('tt-user') })).body.status).to.equal('red');
   });

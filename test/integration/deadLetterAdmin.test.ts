@@ -3,10 +3,10 @@ import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { issueAdminToken } from '../../api/auth.js';
 import { metricsRoute } from '../../api/metrics.js';
 import { loadConfig } from '../../platform/config.js';
 import { createRuntime, prepare } from '../../platform/runtime.js';
+import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck } from '../support/checks.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { readTopic } from '../support/topicReader.js';
@@ -15,7 +15,7 @@ describe('dead-letter administration', function () {
   this.timeout(90_000);
   let runPrefix: string | undefined;
   let pulse: RunningPulse;
-  let admin: string;
+  let admin: AdminCall;
 
   before(async () => {
     // Re-drive acts on a whole DLQ, so this suite takes topics of its own: other suites'
@@ -29,7 +29,7 @@ describe('dead-letter administration', function () {
       await setup.close();
     }
     pulse = await startPulse({ roles: ['projectors', 'api'] });
-    admin = issueAdminToken(pulse.rt.config.auth.jwtSecret, 'admin-1');
+    admin = await adminSession(pulse);
   });
   after(async () => {
     await pulse?.stop();
@@ -37,7 +37,7 @@ describe('dead-letter administration', function () {
   });
 
   const summaryOf = async (topic: string) => {
-    const res = await pulse.api('GET', '/api/admin/dead-letters', { token: admin });
+    const res = await admin('GET', '/api/admin/dead-letters');
     expect(res.status).to.equal(200);
     return res.body.topics.find((t: { topic: string }) => t.topic === topic);
   };
@@ -58,7 +58,7 @@ describe('dead-letter administration', function () {
       topic: 'lifecycle', sourceTopic: rt.topics.lifecycle, dlqTopic: rt.topics.dlq(rt.topics.lifecycle), total: 2, pending: 2,
     });
 
-    const list = await pulse.api('GET', '/api/admin/dead-letters/lifecycle?limit=10', { token: admin });
+    const list = await admin('GET', '/api/admin/dead-letters/lifecycle?limit=10');
     expect(list.status).to.equal(200);
     const [newest, oldest] = list.body.deadLetters;
     expect(list.body.deadLetters).to.have.length(2);
@@ -74,7 +74,7 @@ describe('dead-letter administration', function () {
     for (const value of poison) expect(list.text).not.to.include(value.toString('base64'));
     expect(list.text).not.to.include('\\"not\\"');
 
-    const one = await pulse.api('GET', '/api/admin/dead-letters/lifecycle?limit=1', { token: admin });
+    const one = await admin('GET', '/api/admin/dead-letters/lifecycle?limit=1');
     expect(one.body.deadLetters).to.deep.equal([newest]);
   });
 
@@ -86,14 +86,14 @@ describe('dead-letter administration', function () {
     expect((await pulse.api('POST', '/api/admin/dead-letters/checks/redrive')).status).to.equal(401);
 
     for (const path of ['/api/admin/dead-letters/health.checks', '/api/admin/dead-letters/nope']) {
-      const res = await pulse.api('GET', path, { token: admin });
+      const res = await admin('GET', path);
       expect(res.status, path).to.equal(404);
       expect(res.body.error.code).to.equal('not_found');
     }
-    expect((await pulse.api('POST', '/api/admin/dead-letters/nope/redrive', { token: admin })).status).to.equal(404);
+    expect((await admin('POST', '/api/admin/dead-letters/nope/redrive')).status).to.equal(404);
 
     for (const limit of ['0', '501', '2.5', 'many']) {
-      const res = await pulse.api('GET', `/api/admin/dead-letters/checks?limit=${limit}`, { token: admin });
+      const res = await admin('GET', `/api/admin/dead-letters/checks?limit=${limit}`);
       expect(res.status, limit).to.equal(400);
       expect(res.body.error.fields).to.have.property('limit');
     }
@@ -120,7 +120,7 @@ describe('dead-letter administration', function () {
     await producer.close();
     expect(await summaryOf('checks')).to.include({ total: 2, pending: 2 });
 
-    const first = await pulse.api('POST', '/api/admin/dead-letters/checks/redrive', { token: admin });
+    const first = await admin('POST', '/api/admin/dead-letters/checks/redrive');
     expect(first.status).to.equal(200);
     expect(first.body).to.deep.equal({ redriven: 2 });
 
@@ -134,10 +134,10 @@ describe('dead-letter administration', function () {
     expect(back.map((r) => r.headers['dlq-redriven-from'])).to.have.members(['0:0', '0:1']);
     expect(back.every((r) => r.headers['dlq-redriven-for'] === 'integration_health')).to.equal(true);
 
-    const second = await pulse.api('POST', '/api/admin/dead-letters/checks/redrive', { token: admin });
+    const second = await admin('POST', '/api/admin/dead-letters/checks/redrive');
     expect(second.body).to.deep.equal({ redriven: 0 });
     expect(await summaryOf('checks')).to.include({ total: 2, pending: 0 });
-    const list = await pulse.api('GET', '/api/admin/dead-letters/checks', { token: admin });
+    const list = await admin('GET', '/api/admin/dead-letters/checks');
     expect(list.body.deadLetters.map((d: { redriven: boolean }) => d.redriven)).to.deep.equal([true, true]);
   });
 

@@ -8,8 +8,16 @@ export interface RunningPulse {
   rt: Runtime;
   apiUrl: string;
   tokenFor(userId: string): string;
-  api(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any; text: string; location: string | null }>;
+  api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
   stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: any;
+  text: string;
+  location: string | null;
+  headers: Headers;
 }
 
 export interface StartOptions {
@@ -38,17 +46,17 @@ export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse>
     rt,
     apiUrl,
     tokenFor: (userId) => issueUserToken(rt.config.auth.jwtSecret, userId),
-    async api(method, path, { token, body } = {}) {
+    async api(method, path, { token, body, headers } = {}) {
       const res = await fetch(apiUrl + path, {
         method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         redirect: 'manual',
       });
       const text = await res.text();
       let parsed: unknown = undefined;
       try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-      return { status: res.status, body: parsed, text, location: res.headers.get('location') };
+      return { status: res.status, body: parsed, text, location: res.headers.get('location'), headers: res.headers };
     },
     async stop() {
       for (const r of started.reverse()) await r.stop();

@@ -1,0 +1,108 @@
+// /api/admin/session and /api/admin/password: the admin portal's login, logout, "who am I"
+// and password change (docs/admin-auth.md). Login is the only admin route open without a
+// session. Wrong email and wrong password answer the same 401 in about the same time.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { adminExists, maxPasswordLength, minPasswordLength, normalizeEmail, setAdminPassword, verifyAdminCredentials, warmUpAdminAccounts } from '../adminAccounts.js';
+import type { AdminLoginLimiter } from '../adminLoginLimit.js';
+import { emitAdminSessionsEnded, type AdminSession, type AdminSessions } from '../adminSessions.js';
+import { audit } from '../audit.js';
+import { HttpError, validate } from '../errors.js';
+import type { Db } from '../../platform/db.js';
+
+export interface AdminSessionDeps {
+  db: Db;
+  adminSessions: AdminSessions;
+  adminLoginLimit: AdminLoginLimiter;
+}
+
+const loginBody = z.object({
+  email: z.string({ error: 'must be a string' }).min(1, 'is required').max(254, 'is too long'),
+  password: z.string({ error: 'must be a string' }).min(1, 'is required').max(maxPasswordLength, 'is too long'),
+}).strict();
+
+const passwordBody = z.object({
+  current: z.string({ error: 'must be a string' }).min(1, 'is required').max(maxPasswordLength, 'is too long'),
+  next: z.string({ error: 'must be a string' }).min(minPasswordLength, `must be at least ${minPasswordLength} characters`).max(maxPasswordLength, 'is too long'),
+}).strict();
+
+const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'wrong email or password');
+const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+function tooMany(res: import('express').Response, seconds: number): HttpError {
+  res.setHeader('Retry-After', String(seconds));
+  return new HttpError(429, 'too_many_attempts', `too many failed attempts; try again in ${seconds} s`);
+}
+
+/** Open routes: POST /session (login). */
+export function adminLoginRoutes(deps: AdminSessionDeps): Router {
+  const router = Router();
+  void warmUpAdminAccounts(); // the decoy hash, so the first unknown email is not slower
+
+  router.post('/session', async (req, res) => {
+    const body = validate(loginBody, req.body ?? {});
+    const email = normalizeEmail(body.email);
+    const ip = clientIp(req);
+    // Audit names the account only if it exists: what was typed may be anything (a password).
+    const actor = async () => ((await adminExists(deps.db, email)) ? email : 'unknown');
+    const wait = await deps.adminLoginLimit.retryAfter(ip, email);
+    if (wait !== null) {
+      await audit(req, 'admin.login', null, 'denied', { actor: await actor() });
+      throw tooMany(res, wait);
+    }
+    const account = await verifyAdminCredentials(deps.db, email, body.password);
+    if (!account) {
+      await deps.adminLoginLimit.failed(ip, email);
+      await audit(req, 'admin.login', null, 'failure', { actor: await actor() });
+      throw invalidCredentials();
+    }
+    await deps.adminLoginLimit.succeeded(email);
+    const { csrfToken } = await deps.adminSessions.create(res, account.id);
+    await audit(req, 'admin.login', null, 'success', { actor: account.email });
+    res.status(200).json({ csrfToken });
+  });
+
+  return router;
+}
+
+/** Routes behind requireAdmin: GET/DELETE /session, POST /password. */
+export function adminSessionRoutes(deps: AdminSessionDeps): Router {
+  const router = Router();
+  const sessionOf = (res: import('express').Response) => res.locals.adminSession as AdminSession;
+
+  router.get('/session', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ email: sessionOf(res).email });
+  });
+
+  // Logout ends every session of this admin (all browsers, open WebSockets included).
+  router.delete('/session', async (req, res) => {
+    await deps.adminSessions.endAll(sessionOf(res).adminId);
+    deps.adminSessions.clearCookie(res);
+    await audit(req, 'admin.logout', null, 'success');
+    res.status(204).end();
+  });
+
+  router.post('/password', async (req, res) => {
+    const session = sessionOf(res);
+    const body = validate(passwordBody, req.body ?? {});
+    const ip = clientIp(req);
+    const wait = await deps.adminLoginLimit.retryAfter(ip, session.email);
+    if (wait !== null) {
+      await audit(req, 'admin.password_change', null, 'denied');
+      throw tooMany(res, wait);
+    }
+    if (!(await verifyAdminCredentials(deps.db, session.email, body.current))) {
+      await deps.adminLoginLimit.failed(ip, session.email);
+      await audit(req, 'admin.password_change', null, 'failure');
+      throw new HttpError(403, 'invalid_credentials', 'the current password is wrong');
+    }
+    await setAdminPassword(deps.db, session.email, body.next); // ends every session in the same transaction
+    emitAdminSessionsEnded(session.adminId);
+    deps.adminSessions.clearCookie(res);
+    await audit(req, 'admin.password_change', null, 'success');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,311 @@
+import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { WebSocket } from 'ws';
+import jwt from 'jsonwebtoken';
+import { Outbox, type Sink } from '../../api/realtime/coalescer.js';
+import { startRealtime } from '../../api/realtime/server.js';
+import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+
+/** A test WebSocket client that records every frame and waits for the next one matching. */
+class Client {
+  readonly frames: any[] = [];
+  readonly raw: string[] = [];
+  private cursor = 0;
+  closed: { code: number } | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.raw.push(data.toString());
+      this.frames.push(JSON.parse(data.toString()));
+    });
+    ws.on('close', (code) => void (this.closed = { code }));
+    ws.on('error', () => undefined);
+  }
+
+  static open(url: string, opts: { protocols?: string[]; autoPong?: boolean } = {}): Promise<Client> {
+    const ws = new WebSocket(url, opts.protocols ?? [], { autoPong: opts.autoPong ?? true });
+    const client = new Client(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(client));
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+  }
+
+  send(frame: unknown) {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first frame after the previous match that satisfies `pred`. */
+  async next(pred: (f: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
+    return eventually(async () => {
+      const i = this.frames.findIndex((f, k) => k >= this.cursor && pred(f));
+      if (i < 0) return undefined;
+      this.cursor = i + 1;
+      return this.frames[i];
+    }, what, timeoutMs, 20);
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => { this.ws.once('close', () => resolve()); this.ws.close(); });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('real-time health over WebSocket (/ws)', function () {
+  this.timeout(90_000);
+  const logs: string[] = [];
+  const clients: Client[] = [];
+  let pulse: RunningPulse;
+  let target: HttpTarget;
+  let alice: string;
+  let bob: string;
+  let aliceId: string;
+  let bobId: string;
+  let wsUrl: string;
+
+  const open = async (query = `?token=${alice}`, opts: Parameters<typeof Client.open>[1] = {}) => {
+    const c = await Client.open(`${wsUrl}${query}`, opts);
+    clients.push(c);
+    return c;
+  };
+  const connect = async (token: string, name: string) => {
+    const created = await pulse.api('POST', '/api/integrations', {
+      token, body: { provider: 'http', displayName: name, config: { url: `${target.url}/${name}` }, checkIntervalSeconds: 1 },
+    });
+    expect(created.status).to.equal(202);
+    const id = created.body.id as string;
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body?.status === 'green', `${name} green`);
+    return id;
+  };
+
+  before(async () => {
+    target = await startHttpTarget();
+    pulse = await startPulse({ logs: { level: 'debug', destination: new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }) } });
+    wsUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/ws`;
+    alice = pulse.tokenFor('rt-alice');
+    bob = pulse.tokenFor('rt-bob');
+    [aliceId, bobId] = await Promise.all([connect(alice, 'rt-alice-1'), connect(bob, 'rt-bob-1')]);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await pulse?.stop();
+    await target?.close();
+  });
+
+  it('answers a subscribe with a snapshot, then pushes a frame as each check completes', async () => {
+    const c = await open();
+    c.send({ type: 'subscribe', integrationIds: [aliceId] });
+    const snap = await c.next((f) => f.type === 'snapshot', 'snapshot');
+    expect(snap.integrations).to.have.length(1);
+    const view = snap.integrations[0];
+    expect(view).to.have.all.keys('integrationId', 'provider', 'displayName', 'status', 'lastCheckedAt', 'lastSuccessAt',
+      'consecutiveFailures', 'latencyMs', 'error', 'nextCheckAt', 'checkCount', 'reauthRequired');
+    expect(view).to.include({ integrationId: aliceId, status: 'green', reauthRequired: false });
+    expect(snap.version).to.equal(Date.parse(view.lastCheckedAt));
+
+    const h = await c.next((f) => f.type === 'health' && f.integration.checkCount > view.checkCount, 'a health frame after the next check');
+    expect(h.integration.integrationId).to.equal(aliceId);
+    expect(h.version).to.be.greaterThan(snap.version);
+    const rest = await pulse.api('GET', `/api/integrations/${aliceId}/health`, { token: alice });
+    const { reconnectUrl, ...restView } = rest.body;
+    expect(reconnectUrl).to.equal(null);
+    expect(Object.keys(h.integration).sort()).to.deep.equal(Object.keys(restView).sort());
+
+    target.set('rt-alice-1', { status: 503 });
+    const started = Date.now();
+    const bad = await c.next((f) => f.type === 'health' && ['yellow', 'red'].includes(f.integration.status), 'yellow or red');
+    expect(Date.now() - started).to.be.lessThan(5_000);
+    expect(bad.integration.error.code).to.equal('server_error');
+    target.set('rt-alice-1', { status: 200 });
+    await c.next((f) => f.type === 'health' && f.integration.status === 'green', 'green again');
+  });
+
+  it('with `all`, sends every integration of the user, including one connected later', async () => {
+    const c = await open();
+    c.send({ type: 'subscribe', all: true });
+    const snap = await c.next((f) => f.type === 'snapshot', 'snapshot');
+    expect(snap.integrations.map((i: any) => i.integrationId)).to.deep.equal([aliceId]);
+    const later = await connect(alice, 'rt-alice-2');
+    await c.next((f) => f.type === 'health' && f.integration.integrationId === later, 'the new integration');
+    await c.next((f) => f.type === 'health' && f.integration.integrationId === aliceId, 'the first one still');
+    c.send({ type: 'unsubscribe', all: true });
+    await sleep(300);
+    const seen = c.frames.length;
+    await sleep(2_500);
+    expect(c.frames.slice(seen)).to.deep.equal([]);
+  });
+
+  it('refuses another user\'s integration like an unknown one, and never sends it', async () => {
+    const c = await open();
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    c.send({ type: 'subscribe', integrationIds: [bobId, unknown, aliceId] });
+    const snap = await c.next((f) => f.type === 'snapshot', 'snapshot');
+    expect(snap.integrations.map((i: any) => i.integrationId)).to.deep.equal([aliceId]);
+    const err = await c.next((f) => f.type === 'error', 'error');
+    expect(err).to.deep.include({ code: 'not_found', integrationIds: [bobId, unknown] });
+    await c.next((f) => f.type === 'health' && f.integration.integrationId === aliceId, 'alice\'s own updates');
+    await sleep(2_500); // bob's integration is checked every second meanwhile
+    expect(c.raw.join('\n')).not.to.contain(`"integrationId":"${bobId}"`);
+    expect(c.frames.filter((f) => f.type === 'health').every((f) => f.integration.integrationId === aliceId)).to.equal(true);
+  });
+
+  it('rejects the upgrade with 401 without a valid user token, and accepts one in Sec-WebSocket-Protocol', async () => {
+    const status = (q: string, protocols?: string[]) => Client.open(`${wsUrl}${q}`, { protocols }).then(() => 101, (e) => e.status);
+    expect(await status('')).to.equal(401);
+    expect(await status('?token=not-a-jwt')).to.equal(401);
+    expect(await status(`?token=${alice}x`)).to.equal(401);
+    const adminAudience = jwt.sign({}, pulse.rt.config.auth.jwtSecret, { algorithm: 'HS256', subject: 'root', audience: 'pulse-admin', issuer: 'pulse', expiresIn: 60 });
+    expect(await status(`?token=${adminAudience}`)).to.equal(401); // a well-signed token for the other side of the product
+    expect(await status('', ['bearer', `${alice}x`])).to.equal(401);
+
+    const c = await open('', { protocols: ['bearer', alice] });
+    expect(c.ws.protocol).to.equal('bearer');
+    c.send({ type: 'ping' });
+    expect(await c.next((f) => f.type === 'pong', 'pong')).to.deep.equal({ type: 'pong' });
+  });
+
+  it('answers a malformed frame with an error frame and stays usable', async () => {
+    const c = await open();
+    for (const bad of ['not json', '{"type":"subscribe"}', '{"type":"subscribe","all":true,"integrationIds":["x"]}', '{"type":"dance"}',
+      '{"type":"resume","since":"yesterday"}', '{"type":"subscribe","integrationIds":"x"}', '[]', 'null']) {
+      c.send(bad);
+      const err = await c.next((f) => f.type === 'error', `error for ${bad}`);
+      expect(err.code).to.equal('bad_request');
+    }
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await c.next((f) => f.type === 'error', 'error for a binary frame')).code).to.equal('bad_request');
+    c.send({ type: 'ping' });
+    await c.next((f) => f.type === 'pong', 'pong');
+    c.send({ type: 'subscribe', integrationIds: [aliceId] });
+    await c.next((f) => f.type === 'snapshot' && f.integrations.length === 1, 'snapshot');
+  });
+
+  it('resumes: a client that reconnects with `resume since=<last version>` gets what it missed', async () => {
+    const c = await open();
+    c.send({ type: 'subscribe', integrationIds: [aliceId] });
+    await c.next((f) => f.type === 'snapshot', 'snapshot');
+    const last = await c.next((f) => f.type === 'health', 'a health frame');
+    await c.close();
+
+    target.set('rt-alice-1', { status: 503 });
+    const missed = await eventually(async () => {
+      const b = (await pulse.api('GET', `/api/integrations/${aliceId}/health`, { token: alice })).body;
+      return b.checkCount >= last.integration.checkCount + 2 && b.status !== 'green' && b;
+    }, 'checks while away');
+    target.set('rt-alice-1', { status: 200 });
+
+    const again = await open();
+    again.send({ type: 'resume', since: last.version, integrationIds: [aliceId] });
+    const snap = await again.next((f) => f.type === 'snapshot', 'resume snapshot');
+    expect(snap.integrations).to.have.length(1);
+    expect(snap.integrations[0].checkCount).to.be.at.least(missed.checkCount);
+    expect(snap.version).to.be.greaterThan(last.version);
+    await again.next((f) => f.type === 'health' && f.integration.integrationId === aliceId, 'live again after resuming');
+
+    // Nothing changed since the latest version: nothing re-sent beyond the slack window.
+    again.send({ type: 'resume', since: snap.version + 3_600_000 });
+    const none = await again.next((f) => f.type === 'snapshot', 'empty resume');
+    expect(none.integrations).to.deep.equal([]);
+  });
+
+  it('re-sends subscribed state after its LISTEN connection is killed, and keeps pushing', async () => {
+    // Checked once at connect, then hourly: after the snapshot, only a resync can produce a frame for it.
+    const created = await pulse.api('POST', '/api/integrations', {
+      token: alice, body: { provider: 'http', displayName: 'rt-alice-hourly', config: { url: `${target.url}/rt-alice-hourly` }, checkIntervalSeconds: 3600 },
+    });
+    const hourly = created.body.id as string;
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${hourly}/health`, { token: alice })).body?.checkCount === 1, 'first check');
+    const c = await open();
+    c.send({ type: 'subscribe', integrationIds: [hourly, aliceId] });
+    const snap = await c.next((f) => f.type === 'snapshot', 'snapshot');
+    expect(snap.integrations).to.have.length(2);
+    await sleep(500);
+    expect(c.frames.some((f) => f.type === 'health' && f.integration.integrationId === hourly)).to.equal(false);
+
+    const { rows } = await pulse.rt.db.query(
+      `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pulse-realtime'`,
+    );
+    expect(rows.map((r) => r.killed)).to.deep.equal([true]);
+    const resent = await c.next((f) => f.type === 'health' && f.integration.integrationId === hourly, 'the hourly one re-sent after the reconnect', 20_000);
+    expect(resent.integration.checkCount).to.equal(1);
+    expect(logs.join('')).to.contain('realtime listener disconnected');
+    await c.next((f) => f.type === 'health' && f.integration.integrationId === aliceId, 'live frames keep coming');
+  });
+
+  it('puts no token in any frame or log line', () => {
+    const frames = clients.flatMap((c) => c.raw).join('\n');
+    expect(frames.length).to.be.greaterThan(1000);
+    expect(logs.join('')).to.contain('realtime listener listening');
+    for (const secret of [alice, bob, pulse.rt.config.auth.jwtSecret]) {
+      expect(frames.includes(secret), 'token in a frame').to.equal(false);
+      expect(logs.join('').includes(secret), 'token in the logs').to.equal(false);
+    }
+  });
+});
+
+describe('real-time heartbeats and slow clients', function () {
+  this.timeout(30_000);
+
+  it('terminates a client that stops answering pings, keeps one that answers', async () => {
+    const pulse = await startPulse({ roles: [] });
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const realtime = await startRealtime({
+      server, db: pulse.rt.db, databaseUrl: pulse.rt.config.databaseUrl, jwtSecret: pulse.rt.config.auth.jwtSecret, docsBaseUrl: '/docs', log: pulse.rt.log, heartbeatMs: 150,
+    });
+    try {
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws?token=${pulse.tokenFor('hb')}`;
+      const [deaf, alive] = await Promise.all([Client.open(url, { autoPong: false }), Client.open(url)]);
+      await eventually(async () => deaf.closed, 'deaf client dropped', 5_000);
+      await sleep(600);
+      expect(alive.closed).to.equal(null);
+      await alive.close();
+    } finally {
+      await realtime.stop();
+      server.close();
+      await pulse.stop();
+    }
+  });
+
+  it('coalesces per integration behind a full socket and closes with 1013 after staying over the hard limit', () => {
+    let clock = 0;
+    const sent: string[] = [];
+    const sink: Sink & { buffered: number; closedWith: number | null } = {
+      buffered: 0, closedWith: null, readyState: 1,
+      get bufferedAmount() { return this.buffered; },
+      send(data) { sent.push(data.toString()); },
+      close(code) { this.closedWith = code; },
+    };
+    const backlog = new Set<Outbox>();
+    const limits = { lowWaterBytes: 100, hardLimitBytes: 1_000, hardLimitMs: 30_000, maxReplies: 3 };
+    const out = new Outbox(sink, limits, (o) => backlog.add(o), () => clock);
+    out.health('a', Buffer.from('a1'));
+    expect(sent).to.deep.equal(['a1']);
+
+    sink.buffered = 500; // over the low-water mark: queue, keeping only the latest per integration
+    for (let i = 2; i <= 1000; i++) out.health('a', Buffer.from(`a${i}`));
+    out.health('b', Buffer.from('b1'));
+    out.reply('{"type":"pong"}');
+    expect(sent).to.deep.equal(['a1']);
+    expect(backlog.size).to.equal(1);
+    sink.buffered = 0;
+    expect(out.flush()).to.equal(true);
+    expect(sent).to.deep.equal(['a1', '{"type":"pong"}', 'a1000', 'b1']);
+
+    sink.buffered = 5_000; // over the hard limit
+    out.health('a', Buffer.from('a1001'));
+    clock += 29_999;
+    expect(out.flush()).to.equal(false);
+    expect(sink.closedWith).to.equal(null);
+    clock += 1;
+    out.flush();
+    expect(sink.closedWith).to.equal(1013);
+    expect(sent).to.have.length(4);
+  });
+});
