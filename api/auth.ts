@@ -32,7 +32,6 @@ export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 *
  * Kept only because test/integration/realtime.test.ts mints one to prove the WebSocket refuses
  * it; delete once that test no longer needs it.
  */
-export const issueAdminToken = (secret: string, adminId: string, ttlSeconds = 8 * 3600) => issue(secret, adminId, 'pulse-admin', ttlSeconds);
 
 export function verifyToken(secret: string, token: string, audience: Audience): string | null {
   try {

@@ -11,8 +11,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export type Db = pg.Pool;
 export type Tx = pg.PoolClient;
 
-export function createDb(databaseUrl: string, max = 10): Db {
-  return new pg.Pool({ connectionString: databaseUrl, max, application_name: 'pulse' });
+export function createDb(databaseUrl: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, application_name: 'pulse' });
+  // An idle connection killed by the server (restart, failover) must not crash the process;
+  // the pool drops it and the next query opens a new one.
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {

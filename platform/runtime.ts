@@ -20,7 +20,7 @@ export interface Runtime {
 export function createRuntime(config: Config, service: string, logDestination?: DestinationStream): Runtime {
   const log = createLogger({ level: config.logLevel, name: service }, logDestination);
   const topics = topicsFor(config);
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, 10, (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost'));
   const kafka = createKafkaClient(config, log);
   return {
     config, log, db, kafka, topics,

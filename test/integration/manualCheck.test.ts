@@ -16,7 +16,8 @@ describe('manual check ("check now")', function () {
     token = pulse.tokenFor('manual-user');
     const created = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: 'Manual', config: { url: `${target.url}/manual` }, checkIntervalSeconds: 3600 } });
     id = created.body.id;
-    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body?.checkCount === 1, 'the first (automatic) check');
+    // The first check waits for the worker to join its group: allow for a slow rebalance.
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body?.checkCount === 1, 'the first (automatic) check', 45_000);
   });
   after(async () => {
     await pulse?.stop();

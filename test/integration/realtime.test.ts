@@ -141,6 +141,23 @@ describe('real-time health over WebSocket (/ws)', function () {
     expect(c.frames.slice(seen)).to.deep.equal([]);
   });
 
+  it('pushes a rename, and tells subscribers when an integration is deleted', async () => {
+    const doomed = await connect(alice, 'rt-alice-doomed');
+    const [explicit, everything] = [await open(), await open()];
+    explicit.send({ type: 'subscribe', integrationIds: [doomed] });
+    everything.send({ type: 'subscribe', all: true });
+    await Promise.all([explicit, everything].map((c) => c.next((f) => f.type === 'snapshot', 'snapshot')));
+    expect((await pulse.api('PATCH', `/api/integrations/${doomed}`, { token: alice, body: { displayName: 'renamed' } })).status).to.equal(202);
+    for (const c of [explicit, everything]) await c.next((f) => f.type === 'health' && f.integration.displayName === 'renamed', 'the new name');
+    expect((await pulse.api('DELETE', `/api/integrations/${doomed}`, { token: alice })).status).to.equal(202);
+    for (const c of [explicit, everything]) {
+      expect(await c.next((f) => f.type === 'removed', 'removed')).to.deep.equal({ type: 'removed', integrationIds: [doomed] });
+    }
+    await sleep(1_500);
+    expect(explicit.frames.filter((f) => f.type === 'health').slice(-1)[0]?.integration.displayName).to.equal('renamed');
+    expect(explicit.frames.slice(explicit.frames.findIndex((f) => f.type === 'removed') + 1)).to.deep.equal([]);
+  });
+
   it('refuses another user\'s integration like an unknown one, and never sends it', async () => {
     const c = await open();
     const unknown = '00000000-0000-4000-8000-000000000000';
