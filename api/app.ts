@@ -1,5 +1,7 @@
 // The Express application: JSON in, JSON out, every input validated, errors in one shape.
 import express from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
 import type { Logger } from '../platform/logger.js';
 import { requireUser } from './auth.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
@@ -14,12 +16,18 @@ import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrat
 export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps {
   jwtSecret: string;
   log: Logger;
+  corsOrigins: string[];
+  /** Whether the process can serve: Postgres answers (the API reads only projections). */
+  ready: () => Promise<boolean>;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(helmet());
+  // Credentials (the admin cookie) only for configured origins; none by default.
+  app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false, credentials: true }));
   app.use(express.json({ limit: '64kb' }));
   app.use((req, res, next) => {
     const started = performance.now();
@@ -29,6 +37,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.ready().catch(() => false);
+    res.status(ok ? 200 : 503).json({ ok });
+  });
   app.get('/metrics', metricsRoute(deps));
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
   // The provider sends the browser back here; the signed state authenticates it.

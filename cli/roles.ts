@@ -35,6 +35,8 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     ...oauthSettings,
     oauth: oauthLinks(oauthSettings),
     webAppUrl: rt.config.webAppUrl,
+    corsOrigins: rt.config.corsOrigins,
+    ready: async () => (await rt.db.query('SELECT 1')).rowCount === 1,
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),

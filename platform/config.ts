@@ -53,6 +53,8 @@ const configSchema = z.object({
   CREDENTIALS_KEYS: z.string().regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+)*$/, 'must be id:base64key[,id:base64key…]'),
   /** Public base URL of the API, for OAuth redirect URIs. */
   PUBLIC_API_URL: z.url().optional(),
+  /** Origins allowed to call the API from a browser (comma list; empty = same origin only). */
+  CORS_ORIGINS: z.string().default(''),
   /** Where the user lands after connecting or reconnecting an integration. */
   WEB_APP_URL: z.url().default('http://127.0.0.1:5173'),
   /** Base of the troubleshooting docs links (docsUrl = <base>/troubleshooting.md#<code>). */
@@ -99,6 +101,7 @@ export interface Config {
   credentialKeys: { id: string; key: Buffer }[];
   publicApiUrl: string;
   webAppUrl: string;
+  corsOrigins: string[];
   docsBaseUrl: string;
   retry: { maxAttempts: number; baseMs: number; capMs: number };
   manualChecks: { burst: number; burstSeconds: number; hourly: number };
@@ -188,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       login: { failuresPerEmail: c.ADMIN_LOGIN_FAILURES_PER_EMAIL, failuresPerIp: c.ADMIN_LOGIN_FAILURES_PER_IP, windowMinutes: c.ADMIN_LOGIN_WINDOW_MINUTES },
     },
     webAppUrl: c.WEB_APP_URL.replace(/\/+$/, ''),
+    corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     docsBaseUrl: c.DOCS_BASE_URL.replace(/\/+$/, ''),
     retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },
     manualChecks: { burst: c.MANUAL_CHECK_BURST, burstSeconds: c.MANUAL_CHECK_BURST_SECONDS, hourly: c.MANUAL_CHECK_HOURLY },

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+
+describe('HTTP surface: probes, headers, path variants', function () {
+  this.timeout(60_000);
+  let pulse: RunningPulse;
+  let target: HttpTarget;
+  let id: string;
+  let owner: string;
+
+  before(async () => {
+    target = await startHttpTarget();
+    pulse = await startPulse();
+    owner = pulse.tokenFor('surface-owner');
+    id = (await pulse.api('POST', '/api/integrations', { token: owner, body: { provider: 'http', displayName: 'Surface', config: { url: `${target.url}/s` }, checkIntervalSeconds: 3600 } })).body.id;
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token: owner })).status === 200, 'projected', 45_000);
+  });
+  after(async () => {
+    await pulse?.stop();
+    await target?.close();
+  });
+
+  it('answers liveness and readiness probes', async () => {
+    expect((await pulse.api('GET', '/healthz')).status).to.equal(200);
+    expect((await pulse.api('GET', '/readyz')).body).to.deep.equal({ ok: true });
+  });
+
+  it('sends security headers and no CORS grant by default', async () => {
+    const res = await fetch(`${pulse.apiUrl}/api/integrations`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${owner}` } });
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(res.headers.get('content-security-policy')).to.be.a('string');
+    expect(res.headers.get('access-control-allow-origin')).to.equal(null);
+    expect(res.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it("answers another user's id through any path variant with the same 404, and runs nothing", async () => {
+    const other = pulse.tokenFor('surface-stranger');
+    const variants = [
+      `/api/integrations/${id}/health`, `/api/integrations/${id}/health/`, `//api/integrations/${id}/health`,
+      `/api/integrations/${id}%2Fhealth`, `/api//integrations/${id}/health`, `/API/integrations/${id}/health`,
+    ];
+    const hits = target.hits('s');
+    for (const path of variants) {
+      const get = await pulse.api('GET', path, { token: other });
+      expect(get.status, path).to.equal(404);
+      expect(get.body.error.code, path).to.equal('not_found');
+      const check = await pulse.api('POST', `${path}/check`, { token: other });
+      expect(check.status, `${path}/check`).to.equal(404);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(target.hits('s')).to.equal(hits);
+    expect((await pulse.api('GET', `/api/integrations/${id}/health/`, { token: owner })).status).to.equal(200);
+  });
+});
