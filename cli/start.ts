@@ -134,6 +134,9 @@ Break things and watch Pulse notice (and heal what it can):
   curl -X PUT ${sim.url}/_sim/accounts/demo-google_calendar/faults -d '{"rateLimit":{"retryAfterSeconds":60}}'
   curl -X PUT ${target.url}/_faults/status-page -d '{"status":500}'
 
+Admin portal API: create an account, then log in at POST ${api.url}/api/admin/session
+  echo 'a-long-password-here' | npm run -s pulse -- admin create you@example.com --password-stdin
+
 Ctrl-C stops Pulse; \`npm run stack:down\` stops Kafka and the registry.
 `);
 }
