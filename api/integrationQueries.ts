@@ -1,26 +1,7 @@
 // Read queries behind the user's integration list and history endpoints (projections only).
 import type { Db } from '../platform/db.js';
 import { quantile, mergeSketches, type LatencySketch } from '../projections/latencySketch.js';
-import { userError, type HealthView } from './readModel.js';
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-export function healthViewFromRow(r: Record<string, any>, docsBaseUrl: string): HealthView {
-  return {
-    integrationId: r.integration_id,
-    provider: r.provider,
-    displayName: r.display_name,
-    status: r.status ?? 'unknown',
-    lastCheckedAt: iso(r.last_checked_at),
-    lastSuccessAt: iso(r.last_success_at),
-    consecutiveFailures: r.consecutive_failures ?? 0,
-    latencyMs: r.latency_ms,
-    error: r.error_code ? userError(r.error_code, r.error_message, r.error_resolution, r.error_docs_url, docsBaseUrl) : null,
-    nextCheckAt: iso(r.next_check_at),
-    checkCount: Number(r.check_count ?? 0),
-    reauthReason: r.reauth_reason,
-  };
-}
+import { healthViewFromRow, type HealthView } from './readModel.js';
 
 export const listSorts = { name: 'i.display_name', status: "coalesce(h.status, 'unknown')", lastCheckedAt: 'h.last_checked_at', provider: 'i.provider' } as const;
 

@@ -35,19 +35,8 @@ export function userError(code: string, message: string, steps: string, docsPath
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Current health of one of the user's integrations, or null if it is not theirs (or not there). */
-export async function integrationHealth(db: Db, userId: string, integrationId: string, docsBaseUrl: string): Promise<HealthView | null> {
-  const { rows } = await db.query(
-    `SELECT i.integration_id, i.provider, i.display_name, i.reauth_reason, h.status, h.last_checked_at, h.last_success_at,
-            h.consecutive_failures, h.latency_ms, h.error_code, h.error_message, h.error_resolution, h.error_docs_url,
-            h.next_check_at, h.check_count
-       FROM integrations i
-       LEFT JOIN integration_health_checks h USING (integration_id)
-      WHERE i.integration_id = $1 AND i.user_id = $2 AND i.state = 'active'`,
-    [integrationId, userId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+/** The health view of an `integrations ⟕ integration_health_checks` row (every query here selects `i.*`-style columns and `h.*`). */
+export function healthViewFromRow(r: Record<string, any>, docsBaseUrl: string): HealthView {
   return {
     integrationId: r.integration_id,
     provider: r.provider,
@@ -59,9 +48,23 @@ export async function integrationHealth(db: Db, userId: string, integrationId: s
     latencyMs: r.latency_ms,
     error: r.error_code ? userError(r.error_code, r.error_message, r.error_resolution, r.error_docs_url, docsBaseUrl) : null,
     nextCheckAt: iso(r.next_check_at),
-    checkCount: r.check_count ?? 0,
+    checkCount: Number(r.check_count ?? 0),
     reauthReason: r.reauth_reason,
   };
+}
+
+/** Current health of one of the user's integrations, or null if it is not theirs (or not there). */
+export async function integrationHealth(db: Db, userId: string, integrationId: string, docsBaseUrl: string): Promise<HealthView | null> {
+  const { rows } = await db.query(
+    `SELECT i.integration_id, i.provider, i.display_name, i.reauth_reason, h.status, h.last_checked_at, h.last_success_at,
+            h.consecutive_failures, h.latency_ms, h.error_code, h.error_message, h.error_resolution, h.error_docs_url,
+            h.next_check_at, h.check_count
+       FROM integrations i
+       LEFT JOIN integration_health_checks h USING (integration_id)
+      WHERE i.integration_id = $1 AND i.user_id = $2 AND i.state = 'active'`,
+    [integrationId, userId],
+  );
+  return rows[0] ? healthViewFromRow(rows[0], docsBaseUrl) : null;
 }
 
 /** An integration and its checks completed up to `asOf` (as far back as history is kept), for time travel. */
@@ -106,22 +109,7 @@ const liveHealthSelect = `
     LEFT JOIN integration_health_checks h USING (integration_id)`;
 
 function liveHealth(r: Record<string, any>, docsBaseUrl: string): LiveHealth {
-  return {
-    integrationId: r.integration_id,
-    provider: r.provider,
-    displayName: r.display_name,
-    status: r.status ?? 'unknown',
-    lastCheckedAt: iso(r.last_checked_at),
-    lastSuccessAt: iso(r.last_success_at),
-    consecutiveFailures: r.consecutive_failures ?? 0,
-    latencyMs: r.latency_ms,
-    error: r.error_code ? userError(r.error_code, r.error_message, r.error_resolution, r.error_docs_url, docsBaseUrl) : null,
-    nextCheckAt: iso(r.next_check_at),
-    checkCount: r.check_count ?? 0,
-    reauthReason: r.reauth_reason,
-    userId: r.user_id,
-    version: Number(r.version),
-  };
+  return { ...healthViewFromRow(r, docsBaseUrl), userId: r.user_id, version: Number(r.version) };
 }
 
 /** Current health of the given (active) integrations, whoever owns them, in one query. Unknown or disconnected ids are left out. */

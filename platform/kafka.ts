@@ -117,6 +117,49 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
   });
   const open = new Set<{ close(): Promise<void> }>();
 
+  const ensureTopicsOnce = async (specs: TopicSpec[]): Promise<void> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.name));
+      if (missing.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: 1,
+            configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }
+      // Settings (e.g. retention) changed since a topic was created are applied to it.
+      const present = specs.filter((s) => existing.has(s.name));
+      if (present.length) {
+        const described = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
+        });
+        const drifted = present.flatMap((s) => {
+          const actual = described.resources.find((r) => r.resourceName === s.name)?.configEntries ?? [];
+          const differs = Object.entries(s.config).some(([k, v]) => actual.find((e) => e.configName === k)?.configValue !== v);
+          return differs ? [s] : [];
+        });
+        if (drifted.length) {
+          await admin.alterConfigs({
+            validateOnly: false,
+            resources: drifted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })) })),
+          });
+          log.info({ topics: drifted.map((s) => s.name) }, 'topic settings updated');
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+
   async function partitionOffsets(topic: string) {
     const admin = kafka.admin();
     await admin.connect();
@@ -130,44 +173,17 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
 
   return {
     async ensureTopics(specs) {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = specs.filter((s) => !existing.has(s.name));
-        if (missing.length) {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((s) => ({
-              topic: s.name,
-              numPartitions: s.partitions,
-              replicationFactor: 1,
-              configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-            })),
-          });
+      // A broker that has just started may still be loading partitions and answer "does not
+      // host this topic-partition" for a while: that is worth waiting out, not failing on.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await ensureTopicsOnce(specs);
+        } catch (err) {
+          const e = err as { retriable?: boolean; type?: string };
+          if (attempt >= 15 || !(e.retriable || e.type === 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
+          log.warn({ attempt, err: { message: (err as Error).message } }, 'Kafka not ready to create topics yet; retrying');
+          await new Promise((r) => setTimeout(r, 2_000));
         }
-        // Settings (e.g. retention) changed since a topic was created are applied to it.
-        const present = specs.filter((s) => existing.has(s.name));
-        if (present.length) {
-          const described = await admin.describeConfigs({
-            includeSynonyms: false,
-            resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
-          });
-          const drifted = present.flatMap((s) => {
-            const actual = described.resources.find((r) => r.resourceName === s.name)?.configEntries ?? [];
-            const differs = Object.entries(s.config).some(([k, v]) => actual.find((e) => e.configName === k)?.configValue !== v);
-            return differs ? [s] : [];
-          });
-          if (drifted.length) {
-            await admin.alterConfigs({
-              validateOnly: false,
-              resources: drifted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })) })),
-            });
-            log.info({ topics: drifted.map((s) => s.name) }, 'topic settings updated');
-          }
-        }
-      } finally {
-        await admin.disconnect();
       }
     },
 

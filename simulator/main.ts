@@ -32,7 +32,7 @@ if (args.values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-const rawPort = args.values.port ?? args.positionals[0] ?? process.env.SIMULATOR_PORT ?? '3200';
+const rawPort = args.values.port ?? args.positionals[0] ?? '3200';
 const port = Number(rawPort);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port: ${rawPort}`);
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { ensureStackUp } from '../../deploy/stack/index.js';
 import { loadConfig } from '../../platform/config.js';
 import { createRuntime, prepare } from '../../platform/runtime.js';
+import { topicSpecs } from '../../platform/topics.js';
 
 const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
 const DAY_MS = 86_400_000;
@@ -59,6 +60,20 @@ export const mochaHooks = {
     const rt = createRuntime(loadConfig(), 'test-setup');
     try {
       await prepare(rt);
+    } finally {
+      await rt.close();
+    }
+  },
+
+  // Best effort: a run's topics are of no use afterwards, and thousands of leftover
+  // partitions make a restarted broker slow to become ready.
+  async afterAll() {
+    const config = loadConfig();
+    const rt = createRuntime(config, 'test-teardown');
+    try {
+      await rt.kafka.deleteTopics(topicSpecs(config).map((t) => t.name));
+    } catch {
+      /* leftovers are harmless */
     } finally {
       await rt.close();
     }
