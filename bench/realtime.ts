@@ -6,18 +6,15 @@
 // Latency per frame = receive time − the event's completedAt (its lastCheckedAt).
 // Usage: npm run bench:realtime -- [clients=200] [events/s=500] [seconds=20]
 import { fork } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { WebSocket } from 'ws';
 import { issueUserToken } from '../api/auth.js';
-import { ensureDevSecrets } from '../cli/devSecrets.js';
 import { startApi, startProjectors } from '../cli/roles.js';
-import { ensureStackUp } from '../deploy/stack/index.js';
 import { loadConfig } from '../platform/config.js';
+import { createRuntime } from '../platform/runtime.js';
 import type { HealthChecked, LifecycleEvent } from '../platform/events.js';
-import { createRuntime, prepare } from '../platform/runtime.js';
-import { topicSpecs } from '../platform/topics.js';
+import { withBenchSandbox } from './sandbox.js';
 
 const PER_CLIENT = 5;
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -94,66 +91,49 @@ async function main() {
   const watchdog = setTimeout(() => { say('benchmark took too long; giving up'); process.exit(2); }, (seconds + 240) * 1000);
   watchdog.unref();
 
-  ensureDevSecrets();
-  const stack = await ensureStackUp({ quiet: true });
-  const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const database = `pulse_bench_${runId}`;
-  const adminDb = new pg.Client({ connectionString: stack.testDatabaseUrl });
-  await adminDb.connect();
-  await adminDb.query(`CREATE DATABASE ${database}`);
-  const url = new URL(stack.testDatabaseUrl);
-  url.pathname = `/${database}`;
-  const overrides = { DATABASE_URL: url.toString(), TOPIC_PREFIX: `bench-${runId}.`, LOG_LEVEL: 'error', RETENTION_JOB_INTERVAL_MINUTES: '0', API_HOST: '127.0.0.1', API_PORT: '0' };
-  const config = loadConfig(undefined, overrides);
-  const rt = createRuntime(config, 'pulse-bench');
-  const roles: { stop(): Promise<void> }[] = [];
-  try {
-    await prepare(rt);
-    roles.push(await startProjectors(rt));
-    const api = await startApi(rt);
-    roles.push(api);
+  await withBenchSandbox({ LOG_LEVEL: 'error', API_HOST: '127.0.0.1', API_PORT: '0' }, async (rt, overrides) => {
+    const roles: { stop(): Promise<void> }[] = [];
+    try {
+      roles.push(await startProjectors(rt));
+      const api = await startApi(rt);
+      roles.push(api);
 
-    const users = Array.from({ length: clients }, (_, i) => ({ userId: `bench-user-${i}`, integrations: Array.from({ length: PER_CLIENT }, () => randomUUID()) }));
-    const connected: LifecycleEvent[] = users.flatMap((u) => u.integrations.map((integrationId): LifecycleEvent => ({
-      type: 'IntegrationConnected', eventId: randomUUID(), integrationId, userId: u.userId, occurredAt: Date.now() - 60_000,
-      provider: 'http', displayName: 'bench', checkIntervalSeconds: 60, config: { url: 'http://127.0.0.1:9/' },
-    })));
-    const producer = await rt.kafka.producer();
-    await producer.send(rt.topics.lifecycle, await Promise.all(connected.map((e) => rt.codec.encode(e))));
-    await producer.close();
-    for (;;) {
-      const { rows } = await rt.db.query('SELECT count(*)::int AS n FROM integrations');
-      if (rows[0].n === connected.length) break;
-      await new Promise((r) => setTimeout(r, 200));
+      const users = Array.from({ length: clients }, (_, i) => ({ userId: `bench-user-${i}`, integrations: Array.from({ length: PER_CLIENT }, () => randomUUID()) }));
+      const connected: LifecycleEvent[] = users.flatMap((u) => u.integrations.map((integrationId): LifecycleEvent => ({
+        type: 'IntegrationConnected', eventId: randomUUID(), integrationId, userId: u.userId, occurredAt: Date.now() - 60_000,
+        provider: 'http', displayName: 'bench', checkIntervalSeconds: 60, config: { url: 'http://127.0.0.1:9/' },
+      })));
+      const producer = await rt.kafka.producer();
+      await producer.send(rt.topics.lifecycle, await Promise.all(connected.map((e) => rt.codec.encode(e))));
+      await producer.close();
+      for (;;) {
+        const { rows } = await rt.db.query('SELECT count(*)::int AS n FROM integrations');
+        if (rows[0].n === connected.length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      say(`${connected.length} integrations of ${clients} users projected; starting the load process…`);
+
+      const plan: LoadPlan = { overrides, wsUrl: `${api.url.replace(/^http/, 'ws')}/ws`, users, rate, seconds };
+      const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const result = await new Promise<LoadResult>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as LoadResult));
+        child.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
+        child.send(plan);
+      });
+
+      const sorted = [...result.latencies].sort((a, b) => a - b);
+      const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p)) as [number, number, number];
+      say('\ncheck completed → frame received (one box: Kafka, Postgres, projectors + API process, load process)');
+      say(`  clients ${clients} (${PER_CLIENT} integrations each, subscribed to all), ${rate} events/s for ${seconds}s`);
+      say(`  events produced ${result.produced}, health frames received ${sorted.length}, clients dropped ${result.closedEarly}`);
+      say('  figure   measured ms   bar ms   ');
+      for (const [name, value, bar] of [['p50', p50, 50], ['p95', p95, null], ['p99', p99, 250], ['max', sorted[sorted.length - 1] ?? NaN, null]] as const) {
+        say(`  ${name.padEnd(6)} ${String(Math.round(value)).padStart(12)} ${String(bar ?? '—').padStart(8)}   ${bar === null ? '' : value <= bar ? 'met' : 'NOT met'}`);
+      }
+    } finally {
+      for (const r of roles.reverse()) await r.stop().catch(() => undefined);
     }
-    say(`${connected.length} integrations of ${clients} users projected; starting the load process…`);
-
-    const plan: LoadPlan = { overrides, wsUrl: `${api.url.replace(/^http/, 'ws')}/ws`, users, rate, seconds };
-    const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const result = await new Promise<LoadResult>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as LoadResult));
-      child.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
-      child.send(plan);
-    });
-
-    const sorted = [...result.latencies].sort((a, b) => a - b);
-    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p)) as [number, number, number];
-    say('\ncheck completed → frame received (one box: Kafka, Postgres, projectors + API process, load process)');
-    say(`  clients ${clients} (${PER_CLIENT} integrations each, subscribed to all), ${rate} events/s for ${seconds}s`);
-    say(`  events produced ${result.produced}, health frames received ${sorted.length}, clients dropped ${result.closedEarly}`);
-    say('  figure   measured ms   bar ms   ');
-    for (const [name, value, bar] of [['p50', p50, 50], ['p95', p95, null], ['p99', p99, 250], ['max', sorted[sorted.length - 1] ?? NaN, null]] as const) {
-      say(`  ${name.padEnd(6)} ${String(Math.round(value)).padStart(12)} ${String(bar ?? '—').padStart(8)}   ${bar === null ? '' : value <= bar ? 'met' : 'NOT met'}`);
-    }
-  } finally {
-    for (const r of roles.reverse()) await r.stop().catch(() => undefined);
-    await rt.kafka.deleteTopics(topicSpecs(config).map((s) => s.name)).catch(() => undefined);
-    // pool.end() resolves before its connections are gone; DROP … FORCE may still cut one off.
-    rt.db.on('error', () => undefined);
-    await rt.close();
-    await adminDb.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await adminDb.end();
-  }
+  });
 }
 
 if (process.argv[2] === '--load') {

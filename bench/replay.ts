@@ -2,17 +2,12 @@
 // events/s replayed into Postgres, stretch 50,000). Produces N HealthChecked events to
 // throwaway topics and a throwaway database, replays each checks projection, prints figures.
 // Usage: npm run bench -- [events=100000]
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { ensureStackUp } from '../deploy/stack/index.js';
-import { ensureDevSecrets } from '../cli/devSecrets.js';
+import { randomUUID } from 'node:crypto';
 import { startReplay } from '../consumers/replay.js';
-import { loadConfig } from '../platform/config.js';
 import type { HealthChecked } from '../platform/events.js';
-import { createRuntime, prepare } from '../platform/runtime.js';
-import { topicSpecs } from '../platform/topics.js';
 import { healthHistoryProjection } from '../projections/healthHistory.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
+import { withBenchSandbox } from './sandbox.js';
 
 const total = Number(process.argv[2] ?? 100_000);
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -32,19 +27,8 @@ function event(i: number, integrations: string[], t0: number): HealthChecked {
 }
 
 async function main() {
-  ensureDevSecrets();
-  const stack = await ensureStackUp({ quiet: true });
-  const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const database = `pulse_bench_${runId}`;
-  const adminDb = new pg.Client({ connectionString: stack.testDatabaseUrl });
-  await adminDb.connect();
-  await adminDb.query(`CREATE DATABASE ${database}`);
-  const url = new URL(stack.testDatabaseUrl);
-  url.pathname = `/${database}`;
-  const config = loadConfig(undefined, { DATABASE_URL: url.toString(), TOPIC_PREFIX: `bench-${runId}.`, LOG_LEVEL: 'warn', RETENTION_JOB_INTERVAL_MINUTES: '0' });
-  const rt = createRuntime(config, 'pulse-bench');
-  try {
-    await prepare(rt);
+  await withBenchSandbox({ LOG_LEVEL: 'warn' }, async (rt) => {
+    const { config } = rt;
     const integrations = Array.from({ length: 2_000 }, () => randomUUID());
     const t0 = Date.now() - 30 * 86_400_000;
     say(`producing ${total.toLocaleString()} HealthChecked events (2,000 integrations, ${config.kafka.partitions} partitions)…`);
@@ -76,12 +60,7 @@ async function main() {
       const rate = Math.round(n / s);
       say(`  ${name.padEnd(20)} ${String(n).padStart(8)} ${s.toFixed(1).padStart(10)} ${rate.toLocaleString().padStart(10)}   ${rate >= 25_000 ? 'met' : 'NOT met'}`);
     }
-  } finally {
-    await rt.kafka.deleteTopics(topicSpecs(config).map((s) => s.name)).catch(() => undefined);
-    await rt.close();
-    await adminDb.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await adminDb.end();
-  }
+  });
 }
 
 main().catch((err) => {
