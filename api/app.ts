@@ -12,11 +12,14 @@ import { oauthRoutes, type OAuthDeps } from './oauth.js';
 import path from 'node:path';
 import { projectRoot } from '../platform/config.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
+import { webApp } from './webApp.js';
 
 export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps {
   jwtSecret: string;
   log: Logger;
   corsOrigins: string[];
+  /** Express `trust proxy` (config TRUST_PROXY): who may tell us the client's address. */
+  trustProxy: boolean | number | string;
   /** Whether the process can serve: Postgres answers (the API reads only projections). */
   ready: () => Promise<boolean>;
 }
@@ -25,6 +28,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy);
   app.use(helmet());
   // Credentials (the admin cookie) only for configured origins; none by default.
   app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false, credentials: true }));
@@ -49,6 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/docs', express.static(path.join(projectRoot, 'docs'), { index: false }));
   // Admin portal: its own login and session cookie (+ CSRF); see routes/admin.ts.
   app.use('/api/admin', adminRoutes(deps));
+  // The built web app (web/dist) for every other GET, so deep links work.
+  app.use(webApp());
   app.use(routeNotFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -36,6 +36,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     oauth: oauthLinks(oauthSettings),
     webAppUrl: rt.config.webAppUrl,
     corsOrigins: rt.config.corsOrigins,
+    trustProxy: rt.config.api.trustProxy,
     ready: async () => (await rt.db.query('SELECT 1')).rowCount === 1,
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),

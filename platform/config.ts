@@ -87,6 +87,31 @@ const configSchema = z.object({
   SLACK_OAUTH_AUTHORIZE_URL: z.url().default('https://slack.com/oauth/v2/authorize'),
   SLACK_CLIENT_ID: z.string().default('pulse-dev'),
   SLACK_CLIENT_SECRET: z.string().default(''),
+  /**
+   * Express `trust proxy`: which proxies may set X-Forwarded-For, so the login limit and the
+   * audit log see the client's address. Empty = none (direct connections); e.g. `1`,
+   * `loopback`, `10.0.0.0/8`.
+   */
+  TRUST_PROXY: z.string().default(''),
+  // Alerting (docs/alerting.md).
+  /** How often the evaluator lets time pass: stalled checks, escalations, cooldowns. */
+  ALERT_TICK_SECONDS: int(1, 3600).default(15),
+  /** Notifications for one channel within this window go out as one digest. */
+  ALERT_DIGEST_SECONDS: int(0, 3600).default(30),
+  /** Who the default rules notify (comma list of emails; empty = webhooks only). */
+  ALERT_ADMIN_EMAILS: z.string().default(''),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: int(1, 65535).default(25),
+  /** true = TLS from the start (port 465); false = STARTTLS when the server offers it. */
+  SMTP_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SMTP_USER: z.string().default(''),
+  SMTP_PASSWORD: z.string().default(''),
+  SMTP_FROM: z.string().default('Pulse <pulse@localhost>'),
+  /** Webhook targets allowed although private/loopback (comma list of hostnames, IPs or CIDRs). */
+  WEBHOOK_ALLOW_PRIVATE: z.string().default(''),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  WEBHOOK_MAX_ATTEMPTS: int(1, 20).default(5),
+  WEBHOOK_RETRY_BASE_MS: int(1, 600_000).default(1_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -96,7 +121,7 @@ export interface Config {
   kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number; sessionTimeoutMs: number };
   schemaRegistryUrl: string;
   databaseUrl: string;
-  api: { host: string; port: number };
+  api: { host: string; port: number; trustProxy: boolean | number | string };
   auth: { jwtSecret: string };
   credentialKeys: { id: string; key: Buffer }[];
   publicApiUrl: string;
@@ -130,6 +155,13 @@ export interface Config {
     slackClient: { id: string; secret: string };
   };
   retention: { historyDays: number; hourlyRollupMonths: number; checksTopicDays: number; jobIntervalMinutes: number };
+  alerting: {
+    tickSeconds: number;
+    digestSeconds: number;
+    adminEmails: string[];
+    smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
+    webhooks: { allowPrivate: string[]; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
+  };
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -191,7 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       login: { failuresPerEmail: c.ADMIN_LOGIN_FAILURES_PER_EMAIL, failuresPerIp: c.ADMIN_LOGIN_FAILURES_PER_IP, windowMinutes: c.ADMIN_LOGIN_WINDOW_MINUTES },
     },
     webAppUrl: c.WEB_APP_URL.replace(/\/+$/, ''),
-    corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: list(c.CORS_ORIGINS),
     docsBaseUrl: c.DOCS_BASE_URL.replace(/\/+$/, ''),
     retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },
     manualChecks: { burst: c.MANUAL_CHECK_BURST, burstSeconds: c.MANUAL_CHECK_BURST_SECONDS, hourly: c.MANUAL_CHECK_HOURLY },
@@ -199,7 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS, sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS },
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
-    api: { host: c.API_HOST, port: c.API_PORT },
+    api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },
     auth: { jwtSecret: c.JWT_SECRET },
     checks: {
       timeoutMs: c.CHECK_TIMEOUT_MS,
@@ -218,6 +250,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slackClient: { id: c.SLACK_CLIENT_ID, secret: c.SLACK_CLIENT_SECRET },
     },
     retention: { historyDays: c.HISTORY_RETENTION_DAYS, hourlyRollupMonths: c.HOURLY_ROLLUP_RETENTION_MONTHS, checksTopicDays: c.CHECKS_TOPIC_RETENTION_DAYS, jobIntervalMinutes: c.RETENTION_JOB_INTERVAL_MINUTES },
+    alerting: {
+      tickSeconds: c.ALERT_TICK_SECONDS,
+      digestSeconds: c.ALERT_DIGEST_SECONDS,
+      adminEmails: list(c.ALERT_ADMIN_EMAILS),
+      smtp: { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM },
+      webhooks: { allowPrivate: list(c.WEBHOOK_ALLOW_PRIVATE), timeoutMs: c.WEBHOOK_TIMEOUT_MS, maxAttempts: c.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: c.WEBHOOK_RETRY_BASE_MS },
+    },
     logLevel: c.LOG_LEVEL,
   };
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** Express reads `trust proxy` as a boolean, a hop count or an address list. */
+function trustProxySetting(raw: string): boolean | number | string {
+  const v = raw.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }
