@@ -5,6 +5,22 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type {
   AdminActionPerformed as AdminActionPerformedWire,
+  AlertAcknowledged as AlertAcknowledgedWire,
+  AlertEscalated as AlertEscalatedWire,
+  AlertEvent as AlertEventWire,
+  AlertRaised as AlertRaisedWire,
+  AlertResolved as AlertResolvedWire,
+  AlertRuleDeleted,
+  AlertRuleSaved as AlertRuleSavedWire,
+  ConfigEvent as ConfigEventWire,
+  EvaluatorTicked as EvaluatorTickedWire,
+  NotificationFailed as NotificationFailedWire,
+  NotificationSent as NotificationSentWire,
+  SuppressionDeleted,
+  SuppressionSaved as SuppressionSavedWire,
+  WebhookDeleted,
+  WebhookDisabled as WebhookDisabledWire,
+  WebhookSaved as WebhookSavedWire,
   CheckRequested as CheckRequestedWire,
   CredentialsRefreshed,
   ReauthCompleted,
@@ -41,10 +57,52 @@ export type CheckRequested = CheckRequestedWire & { type: 'CheckRequested' };
 /** An admin's action in the portal (audit.events, key: actor). */
 export type AdminActionPerformed = AdminActionPerformedWire & { type: 'AdminActionPerformed' };
 
-export type PulseEvent = LifecycleEvent | HealthChecked | CheckRequested | AdminActionPerformed;
+interface AlertMeta {
+  eventId: string;
+  alertId: string;
+  occurredAt: number;
+}
+
+/** alerts.events (key: alertId): an alert's transitions, acknowledgements and deliveries. */
+export type AlertEvent =
+  | (AlertMeta & { type: 'AlertRaised' } & AlertRaisedWire)
+  | (AlertMeta & { type: 'AlertEscalated' } & AlertEscalatedWire)
+  | (AlertMeta & { type: 'AlertResolved' } & AlertResolvedWire)
+  | (AlertMeta & { type: 'AlertAcknowledged' } & AlertAcknowledgedWire)
+  | (AlertMeta & { type: 'NotificationSent' } & NotificationSentWire)
+  | (AlertMeta & { type: 'NotificationFailed' } & NotificationFailedWire);
+
+interface ConfigMeta {
+  eventId: string;
+  entityId: string;
+  actor: string;
+  occurredAt: number;
+}
+
+/** config.events (key: entityId): alerting configuration. */
+export type ConfigEvent =
+  | (ConfigMeta & { type: 'AlertRuleSaved' } & AlertRuleSavedWire)
+  | (ConfigMeta & { type: 'AlertRuleDeleted' } & AlertRuleDeleted)
+  | (ConfigMeta & { type: 'WebhookSaved' } & WebhookSavedWire)
+  | (ConfigMeta & { type: 'WebhookDisabled' } & WebhookDisabledWire)
+  | (ConfigMeta & { type: 'WebhookDeleted' } & WebhookDeleted)
+  | (ConfigMeta & { type: 'SuppressionSaved' } & SuppressionSavedWire)
+  | (ConfigMeta & { type: 'SuppressionDeleted' } & SuppressionDeleted);
+
+/** alerts.clock: time passing, as the alert evaluator sees it. */
+export type EvaluatorTicked = EvaluatorTickedWire & { type: 'EvaluatorTicked' };
+
+export type PulseEvent = LifecycleEvent | HealthChecked | CheckRequested | AdminActionPerformed | AlertEvent | ConfigEvent | EvaluatorTicked;
 export type EventType = PulseEvent['type'];
 
 const ns = 'pulse.integrations.';
+const alertTypes = new Set<string>(['AlertRaised', 'AlertEscalated', 'AlertResolved', 'AlertAcknowledged', 'NotificationSent', 'NotificationFailed'] satisfies AlertEvent['type'][]);
+const configTypes = new Set<string>(['AlertRuleSaved', 'AlertRuleDeleted', 'WebhookSaved', 'WebhookDisabled', 'WebhookDeleted', 'SuppressionSaved', 'SuppressionDeleted'] satisfies ConfigEvent['type'][]);
+const lifecycleTypes = new Set<string>(['IntegrationConnected', 'IntegrationUpdated', 'IntegrationDisconnected', 'CredentialsRefreshed', 'ReauthRequired', 'ReauthCompleted'] satisfies LifecycleEvent['type'][]);
+
+export const isAlertEvent = (e: PulseEvent): e is AlertEvent => alertTypes.has(e.type);
+export const isConfigEvent = (e: PulseEvent): e is ConfigEvent => configTypes.has(e.type);
+export const isLifecycleEvent = (e: PulseEvent): e is LifecycleEvent => lifecycleTypes.has(e.type);
 
 /** A record that can never be decoded into a known event (poison): send it to the DLQ. */
 export class UndecodableRecord extends Error {
@@ -107,6 +165,31 @@ function parseConfig(json: string): Record<string, unknown> {
   throw new UndecodableRecord('config is not a JSON object');
 }
 
+/**
+ * Envelope events (alerts, config) carry their event as a one-branch Avro union in
+ * `payload`: the branch name is the event type, its fields are the event's own.
+ */
+function toEnvelope<M extends string>(event: { type: string } & Record<string, unknown>, metaKeys: readonly M[], namespace: string) {
+  const meta: Record<string, unknown> = {};
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (k === 'type') continue;
+    if ((metaKeys as readonly string[]).includes(k)) meta[k] = v;
+    else body[k] = v;
+  }
+  return { ...meta, payload: { [`${namespace}.${event.type}`]: body } };
+}
+
+function fromEnvelope(wire: { payload: object } & Record<string, unknown>, namespace: string): Record<string, unknown> & { type: string } {
+  const { payload, ...meta } = wire;
+  const [branch, body] = Object.entries(payload)[0] as [string, Record<string, unknown>];
+  if (!branch.startsWith(`${namespace}.`)) throw new UndecodableRecord(`unknown event ${branch}`);
+  return { ...meta, type: branch.slice(namespace.length + 1), ...body };
+}
+
+const alertMeta = ['eventId', 'alertId', 'occurredAt'] as const;
+const configMeta = ['eventId', 'entityId', 'actor', 'occurredAt'] as const;
+
 export interface EventCodec {
   /** Registers every value schema under `<topic>-value` with BACKWARD compatibility. */
   registerSchemas(): Promise<void>;
@@ -121,6 +204,9 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
     [topics.checks]: 'HealthChecked',
     [topics.commands]: 'CheckRequested',
     [topics.audit]: 'AdminActionPerformed',
+    [topics.alerts]: 'AlertEvent',
+    [topics.config]: 'ConfigEvent',
+    [topics.clock]: 'EvaluatorTicked',
   };
   const ids = new Map<SchemaName, Promise<number>>();
   // Decoding resolves the writer's schema (by id) into ours; building a resolver is costly,
@@ -169,6 +255,21 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
         const id = await idFor('HealthChecked', topics.checks);
         return { key: event.integrationId, value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
       }
+      if (isAlertEvent(event)) {
+        const e = event;
+        const id = await idFor('AlertEvent', topics.alerts);
+        return { key: e.alertId, value: await registry.encode(id, toEnvelope(e as never, alertMeta, 'pulse.alerts')), headers: { 'event-type': e.type } };
+      }
+      if (isConfigEvent(event)) {
+        const e = event;
+        const id = await idFor('ConfigEvent', topics.config);
+        return { key: e.entityId, value: await registry.encode(id, toEnvelope(e as never, configMeta, 'pulse.config')), headers: { 'event-type': e.type } };
+      }
+      if (event.type === 'EvaluatorTicked') {
+        const { type: _type, ...wire } = event;
+        const id = await idFor('EvaluatorTicked', topics.clock);
+        return { key: 'clock', value: await registry.encode(id, wire), headers: { 'event-type': event.type } };
+      }
       const id = await idFor('IntegrationLifecycleEvent', topics.lifecycle);
       return { key: event.integrationId, value: await registry.encode(id, lifecycleToWire(event)), headers: { 'event-type': event.type } };
     },
@@ -193,6 +294,9 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
       if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
       if (name === 'CheckRequested') return { type: 'CheckRequested', ...(wire as CheckRequestedWire) };
       if (name === 'AdminActionPerformed') return { type: 'AdminActionPerformed', ...(wire as AdminActionPerformedWire) };
+      if (name === 'AlertEvent') return fromEnvelope(wire as AlertEventWire & Record<string, unknown>, 'pulse.alerts') as unknown as AlertEvent;
+      if (name === 'ConfigEvent') return fromEnvelope(wire as ConfigEventWire & Record<string, unknown>, 'pulse.config') as unknown as ConfigEvent;
+      if (name === 'EvaluatorTicked') return { type: 'EvaluatorTicked', ...(wire as EvaluatorTickedWire) };
       return lifecycleFromWire(wire as IntegrationLifecycleEvent);
     },
   };

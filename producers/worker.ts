@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../platform/config.js';
-import { UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
+import { isLifecycleEvent, UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
 import type { KafkaClient } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
@@ -110,13 +110,13 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       for (const record of batch.records) {
         try {
           const event = await codec.decode(record);
-          if (event.type === 'HealthChecked' || event.type === 'AdminActionPerformed') continue;
           if (event.type === 'CheckRequested') {
             // A command that waited a minute is moot (the user has moved on); the first run of a
             // group starts at the earliest command, so old ones are skipped here too.
             if (Date.now() - event.requestedAt < 60_000) scheduler.checkNow(event.integrationId, 'manual', event.requestId);
             continue;
           }
+          if (!isLifecycleEvent(event)) continue;
           partitionOf.set(event.integrationId, record.partition);
           apply(event);
         } catch (err) {

@@ -16,6 +16,9 @@ export const schemaFiles = {
   HealthChecked: 'health-checked.avsc',
   CheckRequested: 'check-requested.avsc',
   AdminActionPerformed: 'admin-action.avsc',
+  AlertEvent: 'alert-event.avsc',
+  ConfigEvent: 'config-event.avsc',
+  EvaluatorTicked: 'evaluator-tick.avsc',
 } as const;
 
 export type SchemaName = keyof typeof schemaFiles;
@@ -25,4 +28,7 @@ export const schemas: Record<SchemaName, AvroSchema> = {
   HealthChecked: loadSchema(schemaFiles.HealthChecked),
   CheckRequested: loadSchema(schemaFiles.CheckRequested),
   AdminActionPerformed: loadSchema(schemaFiles.AdminActionPerformed),
+  AlertEvent: loadSchema(schemaFiles.AlertEvent),
+  ConfigEvent: loadSchema(schemaFiles.ConfigEvent),
+  EvaluatorTicked: loadSchema(schemaFiles.EvaluatorTicked),
 };

@@ -129,3 +129,166 @@ export interface AdminActionPerformed {
 }
 
 export type AdminActionOutcome = 'success' | 'failure' | 'denied';
+
+/** Value of topic alerts.events (key: alertId). An alert's life (raised, escalated, acknowledged, resolved) and the notifications sent for it. The evaluator writes raised/escalated/resolved exactly once (Kafka transactions); admins and users acknowledge through the API; the notifier records deliveries. Never carries a webhook URL, secret or token. */
+export interface AlertEvent {
+  /** Unique per event; for evaluator transitions it is the transitionId (alertId:raised|escalated|resolved). */
+  eventId: string;
+  alertId: string;
+  occurredAt: number;
+  payload: { 'pulse.alerts.AlertRaised': AlertRaised } | { 'pulse.alerts.AlertEscalated': AlertEscalated } | { 'pulse.alerts.AlertResolved': AlertResolved } | { 'pulse.alerts.AlertAcknowledged': AlertAcknowledged } | { 'pulse.alerts.NotificationSent': NotificationSent } | { 'pulse.alerts.NotificationFailed': NotificationFailed };
+}
+
+/** A rule's condition holds for a scope: one open alert per rule and scope. */
+export interface AlertRaised {
+  alert: AlertFacts;
+  /** The figures behind the summary as text: error code, rate, p95, sample, affected integrations and users. */
+  facts: Record<string, string>;
+  flapping: boolean;
+}
+
+/** What every evaluator transition says about its alert. */
+export interface AlertFacts {
+  ruleId: string;
+  ruleName: string;
+  /** integration_red, consecutive_failures, provider_failure_rate, provider_latency_p95, reauth_required, check_stalled, provider_incident */
+  ruleKind: string;
+  severity: AlertSeverity;
+  scope: AlertScope;
+  openedAt: number;
+  /** Plain words: what is wrong or what changed. */
+  summary: string;
+  channels: ChannelRef[];
+  notifyOwner: boolean;
+}
+
+export type AlertSeverity = 'warning' | 'critical';
+
+export interface AlertScope {
+  type: AlertScopeType;
+  provider: string;
+  integrationId: string | null;
+  userId: string | null;
+}
+
+export type AlertScopeType = 'integration' | 'provider';
+
+/** Where to notify: an email list, or a webhook by id (its URL and secret are stored encrypted, never in events). */
+export interface ChannelRef {
+  type: ChannelType;
+  to: string[];
+  webhookId: string | null;
+}
+
+export type ChannelType = 'email' | 'webhook';
+
+/** Still unacknowledged after the rule's escalation delay; channels are the escalation channels. */
+export interface AlertEscalated {
+  alert: AlertFacts;
+}
+
+export interface AlertResolved {
+  alert: AlertFacts;
+  /** recovered, integration_disconnected, rule_deleted, rule_disabled, suppressed */
+  reason: string;
+}
+
+/** Someone took the alert on: escalation stops. */
+export interface AlertAcknowledged {
+  /** An admin's email, or user:<id> for an integration's owner. */
+  by: string;
+  note: string | null;
+}
+
+export interface NotificationSent {
+  /** The alert transition delivered (an AlertRaised/Escalated/Resolved eventId). */
+  transitionId: string;
+  /** email:<n recipients> or webhook:<webhookId>; never an address list or URL. */
+  channel: string;
+  /** Deliveries that went out together share it. */
+  digestId: string;
+  attempts: number;
+}
+
+export interface NotificationFailed {
+  transitionId: string;
+  channel: string;
+  digestId: string;
+  attempts: number;
+  /** Ours, sanitized (status code, timed out, address not allowed); never the receiver's response body. */
+  reason: string;
+}
+
+/** Value of topic config.events (key: entityId). Alerting configuration changed by an admin: rules, webhooks, suppressions. Webhook URLs and secrets are stored encrypted and never appear here (only the URL's origin). */
+export interface ConfigEvent {
+  eventId: string;
+  /** The rule, webhook or suppression id. */
+  entityId: string;
+  /** The admin's email, or 'pulse' for defaults created on first start. */
+  actor: string;
+  occurredAt: number;
+  payload: { 'pulse.config.AlertRuleSaved': AlertRuleSaved } | { 'pulse.config.AlertRuleDeleted': AlertRuleDeleted } | { 'pulse.config.WebhookSaved': WebhookSaved } | { 'pulse.config.WebhookDisabled': WebhookDisabled } | { 'pulse.config.WebhookDeleted': WebhookDeleted } | { 'pulse.config.SuppressionSaved': SuppressionSaved } | { 'pulse.config.SuppressionDeleted': SuppressionDeleted };
+}
+
+export interface AlertRuleSaved {
+  name: string;
+  kind: string;
+  /** The kind's parameters as a JSON object (see docs/alert-rules.md). */
+  params: string;
+  enabled: boolean;
+  severity: RuleSeverity;
+  provider: string | null;
+  cooldownSeconds: number;
+  escalateAfterSeconds: number | null;
+  channels: RuleChannel[];
+  escalationChannels: RuleChannel[];
+  notifyOwner: boolean;
+}
+
+export type RuleSeverity = 'warning' | 'critical';
+
+/** An email list, or a webhook by id. */
+export interface RuleChannel {
+  type: RuleChannelType;
+  to: string[];
+  webhookId: string | null;
+}
+
+export type RuleChannelType = 'email' | 'webhook';
+
+export interface AlertRuleDeleted {
+}
+
+export interface WebhookSaved {
+  name: string;
+  /** scheme://host[:port] of the target; the full URL is stored encrypted. */
+  urlOrigin: string;
+  enabled: boolean;
+}
+
+/** The receiver answered 410 Gone, or an admin disabled it. */
+export interface WebhookDisabled {
+  reason: string;
+}
+
+export interface WebhookDeleted {
+}
+
+/** Mute a rule, a provider or an integration until a time; with a start, a maintenance window. */
+export interface SuppressionSaved {
+  ruleId: string | null;
+  provider: string | null;
+  integrationId: string | null;
+  startsAt: number | null;
+  endsAt: number;
+  reason: string;
+}
+
+export interface SuppressionDeleted {
+}
+
+/** Value of topic alerts.clock (key: 'clock'). Time passing, written by the active alert evaluator every ALERT_TICK_SECONDS and read back like any input, so escalations and stalled-check alerts are decided from the log and a restarted evaluator re-derives exactly the same state. */
+export interface EvaluatorTicked {
+  eventId: string;
+  at: number;
+}
