@@ -110,7 +110,8 @@ export interface AlertEscalated extends TransitionBase {
 export interface AlertResolved extends TransitionBase {
   type: 'AlertResolved';
   summary: string;
-  reason: 'recovered' | 'integration_disconnected' | 'rule_deleted' | 'rule_disabled' | 'suppressed';
+  /** `rule_changed`: the rule was edited so that it no longer covers this scope (another kind or provider). */
+  reason: 'recovered' | 'integration_disconnected' | 'rule_deleted' | 'rule_disabled' | 'suppressed' | 'rule_changed';
   channels: ChannelRef[];
   notifyOwner: boolean;
 }

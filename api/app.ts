@@ -7,21 +7,20 @@ import { requireUser } from './auth.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import type { AdminHealthDeps } from './routes/adminHealth.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { metricsRoute } from './metrics.js';
 import { oauthRoutes, type OAuthDeps } from './oauth.js';
+import { openApiRoutes } from './openapi/routes.js';
+import { probeRoutes, type ProbeDeps } from './routes/probes.js';
 import path from 'node:path';
 import { projectRoot } from '../platform/config.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 import { webApp } from './webApp.js';
 
-export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps {
+export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps, ProbeDeps {
   jwtSecret: string;
   log: Logger;
   corsOrigins: string[];
   /** Express `trust proxy` (config TRUST_PROXY): who may tell us the client's address. */
   trustProxy: boolean | number | string;
-  /** Whether the process can serve: Postgres answers (the API reads only projections). */
-  ready: () => Promise<boolean>;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -40,12 +39,9 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => res.json({ ok: true }));
-  app.get('/readyz', async (_req, res) => {
-    const ok = await deps.ready().catch(() => false);
-    res.status(ok ? 200 : 503).json({ ok });
-  });
-  app.get('/metrics', metricsRoute(deps));
+  // Every route is declared through api/openapi/registry.ts, so /api/openapi.json lists it (docs/api.md).
+  app.use(probeRoutes(deps));
+  app.use(openApiRoutes());
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
   // The provider sends the browser back here; the signed state authenticates it.
   app.use('/api/oauth', oauthRoutes(deps));

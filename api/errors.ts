@@ -1,6 +1,6 @@
 // Errors as the API promises them: `{error: {code, message, fields?}}`, never a stack trace.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
 
 export class HttpError extends Error {
@@ -13,6 +13,15 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The body of every error answer (described once in the OpenAPI document as `Error`). */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string().meta({ description: 'stable, machine-readable: validation_failed, unauthenticated, not_found, rate_limited…' }),
+    message: z.string().meta({ description: 'for people; never echoes what was sent' }),
+    fields: z.record(z.string(), z.string()).optional().meta({ description: 'on validation_failed: each bad field (dotted path) and what is wrong with it' }),
+  }),
+});
 
 export const notFound = (what = 'integration') => new HttpError(404, 'not_found', `${what} not found`);
 

@@ -16,6 +16,7 @@ import type { ProviderCheck } from '../producers/checks/provider.js';
 import type { IssuerName } from '../producers/oauth/index.js';
 import { GrantRefused, type OAuthIssuer } from '../producers/oauth/issuer.js';
 import { HttpError, validate } from './errors.js';
+import { documented } from './openapi/registry.js';
 
 export interface OAuthDeps {
   jwtSecret: string;
@@ -62,17 +63,26 @@ export function oauthLinks(deps: Pick<OAuthDeps, 'jwtSecret' | 'publicApiUrl' | 
 }
 
 const callbackQuery = z.object({
-  state: z.string().min(1, 'is required'),
-  code: z.string().optional(),
-  error: z.string().max(100).optional(),
+  state: z.string().min(1, 'is required').meta({ description: 'the signed state Pulse put in the consent link (10 minutes)' }),
+  code: z.string().optional().meta({ description: "the provider's authorization code" }),
+  error: z.string().max(100).optional().meta({ description: 'the provider refused or the user declined' }),
 });
 
 export function oauthRoutes(deps: OAuthDeps): Router {
-  const router = Router();
+  const api = documented(Router(), { tag: 'OAuth', auth: 'none' });
   const { redirectUri } = oauthLinks(deps);
   const back = (integrationId: string, outcome: string) => `${deps.webAppUrl}/integrations/${integrationId}?${outcome}`;
 
-  router.get('/callback', async (req, res) => {
+  // Open: the provider sends the browser here; the signed state authenticates it.
+  api.get('/callback', {
+    summary: 'OAuth redirect target (connect and reconnect)',
+    description: 'Exchanges the code, stores the tokens encrypted, records the connection, and sends the browser back to the web app. Never returns a token.',
+    query: callbackQuery,
+    responses: {
+      302: { description: 'back to the web app: `?connected=1`, `?reconnected=1` or `?oauthError=<reason>`', headers: { Location: '<WEB_APP_URL>/integrations/{id}?…' } },
+      400: '`invalid_state`: the link is invalid or expired (or `validation_failed`)',
+    },
+  }, async (req, res) => {
     const q = validate(callbackQuery, req.query, 'query');
     let state: State;
     try {
@@ -107,5 +117,5 @@ export function oauthRoutes(deps: OAuthDeps): Router {
     res.redirect(302, back(state.integrationId, state.mode === 'connect' ? 'connected=1' : 'reconnected=1'));
   });
 
-  return router;
+  return api.router;
 }

@@ -9,7 +9,7 @@ import { registerDlqCommands } from './dlq.js';
 import { registerReplayCommand } from './replay.js';
 import { registerCredentialCommands } from './credentials.js';
 import { registerAdminCommands } from './admin.js';
-import { runRetention, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
+import { runRetention, startAlerting, startApi, startProjectors, startWorker, stopOnSignal, type Stoppable } from './roles.js';
 import { runDemo } from './start.js';
 
 const program = new Command('pulse')
@@ -42,7 +42,10 @@ program.command('projector')
   .action((names: string[]) => runRoles('pulse-projector', async (rt) => [await startProjectors(rt, names)]));
 program.command('all')
   .description('run API, worker and projectors in one process (no stack, no demo data)')
-  .action(() => runRoles('pulse', async (rt) => [await startProjectors(rt), await startWorker(rt), await startApi(rt)]));
+  .action(() => runRoles('pulse', async (rt) => [await startProjectors(rt), await startWorker(rt), await startAlerting(rt), await startApi(rt)]));
+program.command('alerts')
+  .description('run the alert evaluator (one active per deployment, others stand by) and the notifier (email, webhooks)')
+  .action(() => runRoles('pulse-alerts', async (rt) => [await startAlerting(rt)]));
 
 program.command('migrate').description('apply pending database migrations').action(async () => {
   const applied = await migrate(loadConfig().databaseUrl);

@@ -18,13 +18,46 @@ import { adminAuditProjection } from '../projections/adminAudit.js';
 import type { Projection } from '../projections/projection.js';
 import { startCheckWorker } from '../producers/worker.js';
 import { applyRetention } from '../projections/retention.js';
+import { alertConfigProjection } from '../projections/alertConfig.js';
+import { alertsProjection } from '../projections/alerts.js';
+import { runAlertEvaluator } from '../consumers/alertEvaluator.js';
+import { runNotifier } from '../consumers/notifier.js';
+import { seedDefaultAlertRules } from '../consumers/defaultAlertRules.js';
+import { createWebhookTargetStore } from '../platform/webhookTargets.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
 }
 
 export function allProjections(rt: Runtime): Projection<any>[] {
-  return [integrationsProjection, integrationHealthProjection(rt.config.statusRules), healthHistoryProjection(rt.config.statusRules), adminAuditProjection];
+  return [
+    integrationsProjection, integrationHealthProjection(rt.config.statusRules), healthHistoryProjection(rt.config.statusRules), adminAuditProjection,
+    alertConfigProjection, alertsProjection,
+  ];
+}
+
+/** Alerting: the evaluator (one active member, others standby) and the notifier. */
+export async function startAlerting(rt: Runtime): Promise<Stoppable> {
+  const a = rt.config.alerting;
+  const producer = await rt.kafka.producer();
+  const seeded = await seedDefaultAlertRules({ db: rt.db, codec: rt.codec, topics: rt.topics, producer, adminEmails: a.adminEmails, now: Date.now });
+  if (seeded) rt.log.info({ rules: seeded }, 'default alert rules created');
+  await producer.close();
+  const evaluator = await runAlertEvaluator({
+    ...rt, now: Date.now, tickSeconds: a.tickSeconds,
+    settings: { statusRules: rt.config.statusRules, flapping: { windowSeconds: 3600, transitions: 4, stableSeconds: 600 } },
+  });
+  const notifier = await runNotifier({
+    ...rt, now: Date.now, smtp: a.smtp, webhooks: a.webhooks, digestSeconds: a.digestSeconds,
+    webhookTargets: createWebhookTargetStore(rt.db, rt.config.credentialKeys),
+    links: { webAppUrl: rt.config.webAppUrl, docsBaseUrl: rt.config.docsBaseUrl.startsWith('/') ? rt.config.publicApiUrl + rt.config.docsBaseUrl : rt.config.docsBaseUrl },
+  });
+  return {
+    async stop() {
+      await notifier.stop();
+      await evaluator.stop();
+    },
+  };
 }
 
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {

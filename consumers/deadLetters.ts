@@ -1,6 +1,6 @@
 // Dead letters: the original key and bytes, plus why and where from, in headers, so an
 // admin can inspect and re-drive them after a fix. The consumer then moves on.
-import type { EventProducer, IncomingRecord } from '../platform/kafka.js';
+import type { EventProducer, IncomingRecord, OutgoingRecord } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 
@@ -13,7 +13,13 @@ export async function deadLetter(
   log: Logger,
 ): Promise<void> {
   const dlq = topics.dlq(record.topic);
-  await producer.send(dlq, [{
+  await producer.send(dlq, [deadLetterRecord(record, consumer, reason)]);
+  log.warn({ dlq, reason, partition: record.partition, offset: record.offset.toString() }, 'record sent to dead-letter topic');
+}
+
+/** The dead letter for a record (for consumers that send it inside their own Kafka transaction). */
+export function deadLetterRecord(record: IncomingRecord, consumer: string, reason: string): OutgoingRecord {
+  return {
     key: record.key ?? '',
     value: record.value ?? Buffer.alloc(0),
     headers: {
@@ -24,6 +30,5 @@ export async function deadLetter(
       'dlq-source-offset': record.offset.toString(),
       'dlq-at': new Date().toISOString(),
     },
-  }]);
-  log.warn({ dlq, reason, partition: record.partition, offset: record.offset.toString() }, 'record sent to dead-letter topic');
+  };
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import kafkajs, { Kafka, logLevel as KafkaLogLevel, type Consumer, type Producer, type IHeaders, type LogEntry } from 'kafkajs';
 import type { Config } from './config.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
+import { singleActiveAssigner } from './singleActiveAssigner.js';
 import type { Logger } from './logger.js';
 
 export interface TopicSpec {
@@ -42,7 +43,15 @@ export interface KafkaClient {
   /** For throwaway topics (benchmarks); never used on live topics. */
   deleteTopics(names: string[]): Promise<void>;
   producer(): Promise<EventProducer>;
+  /**
+   * A transactional producer (Kafka transactions): records to several topics and a consumer
+   * group's offsets commit together or not at all. Creating one with the same id fences any
+   * older producer of that id (a zombie can no longer commit).
+   */
+  transactionalProducer(transactionalId: string): Promise<TransactionalProducer>;
   consume(opts: ConsumeOptions): Promise<RunningConsumer>;
+  /** The offsets a consumer group has committed in Kafka (next offset to read), per topic and partition. */
+  committedOffsets(groupId: string, topics: string[]): Promise<{ topic: string; partition: number; offset: bigint | null }[]>;
   /** Earliest and next-to-write offset of every partition of a topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]>;
   /**
@@ -59,6 +68,12 @@ export interface EventProducer {
   close(): Promise<void>;
 }
 
+export interface TransactionalProducer {
+  /** Sends every record and commits `offsets` (next offset to read) for `groupId`, atomically. */
+  commit(sends: { topic: string; records: OutgoingRecord[] }[], offsets?: { groupId: string; offsets: { topic: string; partition: number; offset: bigint }[] }): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface ConsumeOptions {
   groupId: string;
   topics: string[];
@@ -69,6 +84,8 @@ export interface ConsumeOptions {
   partitionsConcurrently?: number;
   /** Give partition N of every topic to the same member (topics with equal partition counts). */
   coPartitioned?: boolean;
+  /** Give every partition to one member; the others wait as standbys. */
+  singleActive?: boolean;
 }
 
 export interface BatchControl {
@@ -278,6 +295,47 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
       return handle;
     },
 
+    async transactionalProducer(transactionalId) {
+      const p: Producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      const handle: TransactionalProducer = {
+        async commit(sends, offsets) {
+          const txn = await p.transaction();
+          try {
+            for (const { topic, records } of sends) {
+              if (records.length) await txn.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
+            }
+            if (offsets && offsets.offsets.length) {
+              const byTopic = new Map<string, { partition: number; offset: string }[]>();
+              for (const o of offsets.offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
+              await txn.sendOffsets({ consumerGroupId: offsets.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+            }
+            await txn.commit();
+          } catch (err) {
+            await txn.abort().catch(() => undefined);
+            throw err;
+          }
+        },
+        async close() {
+          open.delete(handle);
+          await p.disconnect();
+        },
+      };
+      open.add(handle);
+      return handle;
+    },
+
+    async committedOffsets(groupId, topics) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const res = await admin.fetchOffsets({ groupId, topics });
+        return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) >= 0 ? BigInt(p.offset) : null })));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
     async consume(opts) {
       let current: Consumer | undefined;
       let stopped = false;
@@ -293,6 +351,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
           maxWaitTimeInMs: 100,
           retry: { retries: 10 },
           ...(opts.coPartitioned ? { partitionAssigners: [coPartitionedAssigner] } : {}),
+          ...(opts.singleActive ? { partitionAssigners: [singleActiveAssigner] } : {}),
         });
         let assigned: Promise<void> = Promise.resolve();
         consumer.on(consumer.events.GROUP_JOIN, (e) => {

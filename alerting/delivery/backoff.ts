@@ -19,6 +19,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   const text = value?.trim();
   if (!text) return null;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // HTTP dates start with the weekday (IMF-fixdate, RFC 850, asctime); Date.parse alone would take "-5" for a year.
+  const at = /^[A-Za-z]{3,9},? /.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { validate } from '../errors.js';
+import { documented } from '../openapi/registry.js';
 import type { Db } from '../../platform/db.js';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-01T12:00:00Z' });
@@ -16,7 +17,7 @@ const cursor = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
   return { micros: m[1] as string, eventId: m[2] as string };
-});
+}).meta({ description: 'the `nextBefore` of the previous page' });
 
 const query = z.object({
   actor: z.string().min(1, 'must not be empty').max(254, 'is too long').optional(),
@@ -28,12 +29,31 @@ const query = z.object({
   before: cursor.optional(),
 }).strict();
 
+const auditPage = z.object({
+  entries: z.array(z.object({
+    eventId: z.string(),
+    actor: z.string().meta({ description: "the admin's email, or `unknown` (a failed login naming no account)" }),
+    action: z.string().meta({ description: 'admin.login, admin.logout, replay.start, dead_letters.redrive, export, csrf.rejected…' }),
+    target: z.string().nullable(),
+    outcome: z.enum(['success', 'failure', 'denied']),
+    sourceIp: z.string(),
+    userAgent: z.string().nullable(),
+    occurredAt: z.iso.datetime(),
+  })),
+  nextBefore: z.string().nullable().meta({ description: 'pass as `before` for the next (older) page; null on the last' }),
+});
+
 const encodeCursor = (micros: string, eventId: string) => Buffer.from(`${micros}.${eventId}`).toString('base64url');
 
 export function adminAuditRoutes(deps: { db: Db }): Router {
-  const router = Router();
+  const api = documented(Router(), { tag: 'Admin: audit', auth: 'admin' });
 
-  router.get('/audit', async (req, res) => {
+  api.get('/audit', {
+    summary: 'The admin audit log',
+    description: 'Every admin action, newest first; keyset-paginated (stable while new entries arrive). Reading it is not itself audited.',
+    query,
+    responses: { 200: { description: 'a page of entries', body: auditPage } },
+  }, async (req, res) => {
     const q = validate(query, req.query, 'query');
     const { rows } = await deps.db.query(
       `SELECT event_id, actor, action, target, outcome, source_ip, user_agent, occurred_at,
@@ -59,5 +79,5 @@ export function adminAuditRoutes(deps: { db: Db }): Router {
     });
   });
 
-  return router;
+  return api.router;
 }

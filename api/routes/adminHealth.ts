@@ -7,6 +7,8 @@ import { healthAsOf, type StatusRules } from '../../projections/healthStatus.js'
 import { audit } from '../audit.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { checksUntil, userError } from '../readModel.js';
+import { documented } from '../openapi/registry.js';
+import { healthStatus, userErrorView } from './integrationViews.js';
 import type { AdminRoutesDeps } from './admin.js';
 
 export interface AdminHealthDeps {
@@ -16,13 +18,37 @@ export interface AdminHealthDeps {
   now: () => number;
 }
 
-const query = z.object({ asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-01T12:00:00Z' }) });
+const query = z.object({
+  asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-01T12:00:00Z' })
+    .meta({ description: 'the past instant; not in the future, not older than HISTORY_RETENTION_DAYS' }),
+});
+
+const pastHealth = z.object({
+  integrationId: z.uuid(),
+  provider: z.string(),
+  displayName: z.string(),
+  userId: z.string(),
+  asOf: z.iso.datetime(),
+  status: healthStatus,
+  lastCheckedAt: z.iso.datetime().nullable(),
+  lastSuccessAt: z.iso.datetime().nullable(),
+  consecutiveFailures: z.number().int(),
+  latencyMs: z.number().int().nullable(),
+  error: userErrorView.extend({ detail: z.string().meta({ description: 'technical detail, for admins' }) }).nullable(),
+  checkCount: z.number().int(),
+});
 
 export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
-  const router = Router();
+  const api = documented(Router(), { tag: 'Admin: time travel', auth: 'admin' });
 
   // Reading an integration's past is an audited action (integration.health_as_of, target = id).
-  router.get('/integrations/:id/health', async (req, res) => {
+  api.get('/integrations/:id/health', {
+    summary: "Any integration's health as of a past instant",
+    description: 'Folded from its check history by the same status rules the live projection uses. Audited (`integration.health_as_of`).',
+    params: z.object({ id: z.uuid() }),
+    query,
+    responses: { 200: { description: 'the health it had at `asOf`', body: pastHealth } },
+  }, async (req, res) => {
     let body: Record<string, unknown>;
     try {
       body = await timeTravel(req);
@@ -63,5 +89,5 @@ export function adminHealthRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Rout
     };
   };
 
-  return router;
+  return api.router;
 }

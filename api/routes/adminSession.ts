@@ -8,6 +8,7 @@ import type { AdminLoginLimiter } from '../adminLoginLimit.js';
 import { emitAdminSessionsEnded, type AdminSession, type AdminSessions } from '../adminSessions.js';
 import { audit } from '../audit.js';
 import { HttpError, validate } from '../errors.js';
+import { documented } from '../openapi/registry.js';
 import type { Db } from '../../platform/db.js';
 
 export interface AdminSessionDeps {
@@ -26,6 +27,11 @@ const passwordBody = z.object({
   next: z.string({ error: 'must be a string' }).min(minPasswordLength, `must be at least ${minPasswordLength} characters`).max(maxPasswordLength, 'is too long'),
 }).strict();
 
+const tag = 'Admin: session';
+const loggedIn = z.object({ csrfToken: z.string().meta({ description: `send it back as x-csrf-token on every admin write; returned nowhere else` }) });
+const whoAmI = z.object({ email: z.string() });
+const tooManyAttempts = { description: '`too_many_attempts`: too many failed attempts from this email or IP', headers: { 'Retry-After': 'seconds to wait' } };
+
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'wrong email or password');
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -36,10 +42,20 @@ function tooMany(res: import('express').Response, seconds: number): HttpError {
 
 /** Open routes: POST /session (login). */
 export function adminLoginRoutes(deps: AdminSessionDeps): Router {
-  const router = Router();
+  const api = documented(Router(), { tag, auth: 'none' });
   void warmUpAdminAccounts(); // the decoy hash, so the first unknown email is not slower
 
-  router.post('/session', async (req, res) => {
+  api.post('/session', {
+    summary: 'Log in to the admin portal',
+    description: 'Sets the session cookie (HttpOnly, SameSite=Strict, Path=/api/admin) and returns the CSRF token. '
+      + 'A wrong password and an unknown email answer the same 401. Failed attempts are limited per email and per client IP.',
+    body: loginBody,
+    responses: {
+      200: { description: 'logged in; `Set-Cookie: pulse_admin=…`', body: loggedIn, headers: { 'Set-Cookie': 'the session cookie' } },
+      401: '`invalid_credentials`: wrong email or password',
+      429: tooManyAttempts,
+    },
+  }, async (req, res) => {
     const body = validate(loginBody, req.body ?? {});
     const email = normalizeEmail(body.email);
     const ip = clientIp(req);
@@ -62,28 +78,37 @@ export function adminLoginRoutes(deps: AdminSessionDeps): Router {
     res.status(200).json({ csrfToken });
   });
 
-  return router;
+  return api.router;
 }
 
 /** Routes behind requireAdmin: GET/DELETE /session, POST /password. */
 export function adminSessionRoutes(deps: AdminSessionDeps): Router {
-  const router = Router();
+  const api = documented(Router(), { tag, auth: 'admin' });
   const sessionOf = (res: import('express').Response) => res.locals.adminSession as AdminSession;
 
-  router.get('/session', (_req, res) => {
+  api.get('/session', { summary: 'Who am I', responses: { 200: { description: 'the logged-in admin', body: whoAmI } } }, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ email: sessionOf(res).email });
   });
 
   // Logout ends every session of this admin (all browsers, open WebSockets included).
-  router.delete('/session', async (req, res) => {
+  api.delete('/session', {
+    summary: 'Log out',
+    description: 'Ends EVERY session of this admin (all browsers), and closes their open WebSockets (close code 4401).',
+    responses: { 204: 'logged out; the cookie is cleared' },
+  }, async (req, res) => {
     await deps.adminSessions.endAll(sessionOf(res).adminId);
     deps.adminSessions.clearCookie(res);
     await audit(req, 'admin.logout', null, 'success');
     res.status(204).end();
   });
 
-  router.post('/password', async (req, res) => {
+  api.post('/password', {
+    summary: 'Change my password',
+    description: 'Checks the current password, then ends every session of this admin (open WebSockets included): log in again.',
+    body: passwordBody,
+    responses: { 204: 'changed; every session ended, the cookie is cleared', 403: '`invalid_credentials`: the current password is wrong (or `csrf_failed`)', 429: tooManyAttempts },
+  }, async (req, res) => {
     const session = sessionOf(res);
     const body = validate(passwordBody, req.body ?? {});
     const ip = clientIp(req);
@@ -104,5 +129,5 @@ export function adminSessionRoutes(deps: AdminSessionDeps): Router {
     res.status(204).end();
   });
 
-  return router;
+  return api.router;
 }

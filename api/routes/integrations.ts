@@ -13,6 +13,8 @@ import { integrationHealth } from '../readModel.js';
 import { autoGranularity, integrationHistory, listIntegrations, listSorts } from '../integrationQueries.js';
 import { oauthLinks, oauthProvider } from '../oauth.js';
 import type { ManualCheckLimiter } from '../manualCheckLimit.js';
+import { documented } from '../openapi/registry.js';
+import { accepted, checkRequested, connectAccepted, healthResponse, historyPage, integrationPage } from './integrationViews.js';
 
 export interface IntegrationRoutesDeps {
   manualCheckLimit: ManualCheckLimiter;
@@ -27,17 +29,23 @@ export interface IntegrationRoutesDeps {
   now: () => number;
 }
 
+const providerConfig = z.record(z.string(), z.unknown(), { error: 'must be an object' })
+  .meta({ description: "the provider's settings, validated by its own schema (http: `{url, method?, expectStatus?…}`); never credentials" });
+
 export const connectIntegrationBody = (minIntervalSeconds: number) => z.object({
   provider: z.enum(supportedProviders, { error: `must be one of: ${supportedProviders.join(', ')}` }),
   displayName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  config: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+  config: providerConfig,
   checkIntervalSeconds: z.number().int('must be a whole number').min(minIntervalSeconds, `must be at least ${minIntervalSeconds}`).max(86_400, 'must be at most 86400').optional(),
 }).strict();
 
 const uuid = z.uuid();
+const idParams = z.object({ id: z.uuid().meta({ description: 'an integration of yours (anyone else\'s answers 404, like an unknown one)' }) });
 
+// The client sends one string; the document says so (io: 'input') and lists the values.
 const csvList = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.enum(values, { error: `each must be one of: ${values.join(', ')}` })));
+  z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.enum(values, { error: `each must be one of: ${values.join(', ')}` })))
+    .meta({ description: `comma-separated, any of: ${values.join(', ')}` });
 
 const listQuery = z.object({
   status: csvList(['green', 'yellow', 'red', 'unknown']).optional(),
@@ -60,15 +68,22 @@ const historyQuery = z.object({
 const updateBody = (minIntervalSeconds: number) => z.object({
   displayName: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
   checkIntervalSeconds: z.number().int('must be a whole number').min(minIntervalSeconds, `must be at least ${minIntervalSeconds}`).max(86_400, 'must be at most 86400').optional(),
-  config: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+  config: providerConfig.optional(),
 }).strict().refine((b) => Object.keys(b).length > 0, 'nothing to change: give displayName, checkIntervalSeconds or config');
 
 export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
-  const router = Router();
-  const bodySchema = connectIntegrationBody(deps.minIntervalSeconds);
+  const api = documented(Router(), { tag: 'Integrations', auth: 'user' });
+  const connectBody = connectIntegrationBody(deps.minIntervalSeconds);
+  const patchBody = updateBody(deps.minIntervalSeconds);
 
-  router.post('/', async (req, res) => {
-    const body = validate(bodySchema, req.body ?? {});
+  api.post('/', {
+    summary: 'Connect an integration',
+    description: 'Validates the body and the provider\'s config, then records IntegrationConnected; the first check runs at once. '
+      + 'OAuth providers (gmail, calendar, slack) answer with an `authorizeUrl` instead: the integration exists once the user has granted access.',
+    body: connectBody,
+    responses: { 202: { description: 'accepted; `Location` is its health', body: connectAccepted, headers: { Location: '/api/integrations/{id}/health (non-OAuth providers)' } } },
+  }, async (req, res) => {
+    const body = validate(connectBody, req.body ?? {});
     const provider = providerChecks[body.provider];
     if (!provider) throw new HttpError(400, 'validation_failed', 'invalid body: provider', { provider: 'unsupported provider' });
     const config = validate(provider.configSchema, body.config, 'config') as Record<string, unknown>;
@@ -96,7 +111,12 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.status(202).location(`/api/integrations/${event.integrationId}/health`).json({ id: event.integrationId });
   });
 
-  router.get('/', async (req, res) => {
+  api.get('/', {
+    summary: 'List my integrations',
+    description: 'Filtered by status and provider, sorted, paginated. Unknown query parameters are refused.',
+    query: listQuery,
+    responses: { 200: { description: 'a page of integrations with their current health', body: integrationPage } },
+  }, async (req, res) => {
     const q = validate(listQuery, req.query, 'query');
     const { items, total } = await listIntegrations(deps.db, (res.locals as AuthedLocals).userId, q, deps.docsBaseUrl);
     res.json({
@@ -113,9 +133,15 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     return health;
   };
 
-  router.patch('/:id', async (req, res) => {
+  api.patch('/:id', {
+    summary: 'Rename, re-time or reconfigure an integration',
+    description: 'At least one of displayName, checkIntervalSeconds, config. A new config is validated by the provider\'s schema.',
+    params: idParams,
+    body: patchBody,
+    responses: { 202: { description: 'accepted; visible once projected', body: accepted } },
+  }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;
-    const body = validate(updateBody(deps.minIntervalSeconds), req.body ?? {});
+    const body = validate(patchBody, req.body ?? {});
     const current = await owned(req.params.id, userId);
     const provider = providerChecks[current.provider];
     const config = body.config === undefined ? null : validate(provider?.configSchema ?? z.never(), body.config, 'config') as Record<string, unknown>;
@@ -127,7 +153,12 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.status(202).location(`/api/integrations/${current.integrationId}/health`).json({ id: current.integrationId });
   });
 
-  router.delete('/:id', async (req, res) => {
+  api.delete('/:id', {
+    summary: 'Disconnect an integration',
+    description: 'Stops its checks and deletes its stored tokens.',
+    params: idParams,
+    responses: { 202: { description: 'accepted', body: accepted } },
+  }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;
     const current = await owned(req.params.id, userId);
     const event: LifecycleEvent = { type: 'IntegrationDisconnected', eventId: randomUUID(), integrationId: current.integrationId, userId, occurredAt: deps.now(), reason: 'deleted by user' };
@@ -137,7 +168,14 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.status(202).json({ id: current.integrationId });
   });
 
-  router.get('/:id/health/history', async (req, res) => {
+  api.get('/:id/health/history', {
+    summary: 'Check history of an integration',
+    description: 'Raw checks for ranges up to 2 days, hourly rollups up to 90, monthly beyond (or as `granularity` says); newest first, '
+      + 'paginated with `before` = the previous page\'s `nextBefore`. Default range: the last 24 hours.',
+    params: idParams,
+    query: historyQuery,
+    responses: { 200: { description: 'a page of history', body: historyPage } },
+  }, async (req, res) => {
     const q = validate(historyQuery, req.query, 'query');
     const current = await owned(req.params.id, (res.locals as AuthedLocals).userId);
     const to = q.to ?? deps.now();
@@ -148,7 +186,12 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.json({ integrationId: current.integrationId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...page });
   });
 
-  router.get('/:id/health', async (req, res) => {
+  api.get('/:id/health', {
+    summary: 'Current health of an integration',
+    description: 'What the last checks say, in plain words: status, the error with what to do about it, and a one-click reconnect link when only reconnecting helps.',
+    params: idParams,
+    responses: { 200: { description: 'current health', body: healthResponse } },
+  }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;
     const health = await owned(req.params.id, userId);
     const id = health.integrationId;
@@ -161,7 +204,16 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.json({ ...view, reauthRequired, reconnectUrl });
   });
 
-  router.post('/:id/health/check', async (req, res) => {
+  api.post('/:id/health/check', {
+    summary: 'Check now',
+    description: 'Runs one check at once (the result arrives like any other: health, history, WebSocket). '
+      + 'Limited per user and integration (by default 1 per 30 s and 20 per hour, shared by every API instance).',
+    params: idParams,
+    responses: {
+      202: { description: 'requested; `Location` is its health', body: checkRequested, headers: { Location: '/api/integrations/{id}/health' } },
+      429: { description: '`rate_limited`: checked very recently', headers: { 'Retry-After': 'seconds to wait' } },
+    },
+  }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;
     // Ownership first: someone else's id is a 404 and costs nothing, not even rate-limit points.
     const id = (await owned(req.params.id, userId)).integrationId;
@@ -176,5 +228,5 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     res.status(202).location(`/api/integrations/${id}/health`).json({ requestId });
   });
 
-  return router;
+  return api.router;
 }

@@ -1,0 +1,229 @@
+// Runs the alert evaluator (alerting/evaluate.ts) on Kafka with exactly-once output:
+//
+// - One member of the group holds every input partition (provider-wide rules need them
+//   all); others wait as standbys and take over on a rebalance.
+// - Each batch's alert transitions, its dead letters and the batch's next offset are
+//   committed in ONE Kafka transaction; a failed transaction is aborted and the evaluator
+//   rebuilds itself from the log, so no transition is ever written twice or lost.
+// - Time is an input too: the active member writes EvaluatorTicked to alerts.clock and reads
+//   it back, so escalations and stalled-check alerts are decided from the log.
+// - State is rebuilt on activation: the Postgres snapshot (consumers/alertEvaluatorSnapshot.ts)
+//   plus the inputs from the snapshot's offsets up to the group's committed offsets, evaluated
+//   again WITHOUT emitting (their transitions were committed before). The core is
+//   deterministic, so this re-derives exactly the state the previous owner had.
+// - On the very first start (no committed offsets) history up to now is read without
+//   emitting, so deploying alerting does not page anyone about last month.
+import { randomUUID } from 'node:crypto';
+import { alertRuleSchema, emptyState, evaluate, restoreState, takeChanges, type EvaluatorState } from '../alerting/index.js';
+import { evaluatorInputOf, InvalidConfigEvent, transitionEvent } from '../alerting/eventMapping.js';
+import type { AlertRule, EvaluatorSettings } from '../alerting/types.js';
+import type { Db } from '../platform/db.js';
+import { UndecodableRecord, type EventCodec } from '../platform/events.js';
+import type { BatchControl, EventProducer, IncomingBatch, KafkaClient, OutgoingRecord, RunningConsumer, TransactionalProducer } from '../platform/kafka.js';
+import type { Logger } from '../platform/logger.js';
+import type { Topics } from '../platform/topics.js';
+import { loadSnapshot, offsetKey, saveSnapshot } from './alertEvaluatorSnapshot.js';
+import { deadLetterRecord } from './deadLetters.js';
+
+export interface AlertEvaluatorDeps {
+  db: Db;
+  kafka: KafkaClient;
+  codec: EventCodec;
+  topics: Topics;
+  log: Logger;
+  settings: EvaluatorSettings;
+  tickSeconds: number;
+  now: () => number;
+}
+
+/** Snapshots are an optimisation: at most one every this long. */
+const SNAPSHOT_EVERY_MS = 2_000;
+
+interface Active {
+  state: EvaluatorState;
+  /** Inputs before these offsets were already evaluated and committed: re-evaluate silently. */
+  replayUntil: Map<string, bigint>;
+  /** Next offset to read per partition, as reflected by `state`. */
+  position: Map<string, bigint>;
+  /** Changed entries not yet in the snapshot (kept across a failed save). */
+  unsaved: Map<string, unknown | null>;
+  lastSnapshotAt: number;
+}
+
+export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<RunningConsumer> {
+  const { db, kafka, codec, topics, log, settings } = deps;
+  const groupId = topics.group('pulse-alert-evaluator');
+  const inputs = [topics.clock, topics.config, topics.lifecycle, topics.checks, topics.alerts];
+  const elog = log.child({ component: 'alert-evaluator' });
+  const parseRule = (raw: unknown) => alertRuleSchema.parse(raw) as AlertRule;
+
+  let producer: TransactionalProducer | null = null;
+  let clockProducer: EventProducer | null = null;
+  let active: Active | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  let consumer: RunningConsumer | null = null;
+  let stopping = false;
+
+  const stopTicking = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+  };
+
+  const tick = async () => {
+    try {
+      clockProducer ??= await kafka.producer();
+      await clockProducer.send(topics.clock, [await codec.encode({ type: 'EvaluatorTicked', eventId: randomUUID(), at: deps.now() })]);
+    } catch (err) {
+      elog.warn({ err: { message: (err as Error).message } }, 'could not write the evaluator clock; alerts that wait on time are late');
+    }
+  };
+
+  const activate = async (assignment: Record<string, number[]>) => {
+    active = null;
+    // Creating the transactional producer fences any older owner: from here on only we commit.
+    producer ??= await kafka.transactionalProducer(groupId);
+    const snapshot = await loadSnapshot(db);
+    const committed = await kafka.committedOffsets(groupId, inputs);
+    const replayUntil = new Map<string, bigint>();
+    const position = new Map<string, bigint>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const highs = await kafka.partitionOffsets(topic);
+      for (const partition of partitions) {
+        const key = offsetKey(topic, partition);
+        const c = committed.find((o) => o.topic === topic && o.partition === partition)?.offset ?? null;
+        // Never committed: the log so far is history, evaluated silently.
+        replayUntil.set(key, c ?? highs.find((h) => h.partition === partition)?.high ?? 0n);
+        const from = snapshot.offsets.get(key) ?? 0n;
+        position.set(key, from);
+        consumer?.seek(topic, partition, from);
+      }
+    }
+    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), lastSnapshotAt: 0 };
+    stopTicking();
+    ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
+    elog.info({ partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0), snapshotEntries: snapshot.entries.length }, 'alert evaluator active');
+  };
+
+  const snapshotIfDue = async (a: Active, force = false) => {
+    if (!force && Date.now() - a.lastSnapshotAt < SNAPSHOT_EVERY_MS) return;
+    a.lastSnapshotAt = Date.now();
+    for (const c of takeChanges(a.state)) a.unsaved.set(c.key, c.value);
+    try {
+      await saveSnapshot(db, [...a.unsaved].map(([key, value]) => ({ key, value })), new Map(a.position));
+      a.unsaved.clear();
+    } catch (err) {
+      // Not fatal: the log is the truth and the changes stay queued for the next save.
+      elog.warn({ err: { message: (err as Error).message } }, 'evaluator snapshot not saved; will retry');
+    }
+  };
+
+  /** After a failed transaction our memory is ahead of Kafka: throw it away and rebuild. */
+  const rebuild = (reason: string, err: unknown) => {
+    elog.error({ reason, err: { message: (err as Error)?.message } }, 'alert evaluator rebuilding from the log');
+    active = null;
+    stopTicking();
+    setTimeout(() => void restart(), 1_000);
+  };
+
+  const handleBatch = async (batch: IncomingBatch, control: BatchControl) => {
+    const a = active;
+    if (!a || !batch.records.length || !producer) return;
+    const key = offsetKey(batch.topic, batch.partition);
+    const first = batch.records[0]!;
+    const expected = a.position.get(key) ?? 0n;
+    if (first.offset > expected && expected > 0n) {
+      // The fetch ran ahead of our state (a seek not yet applied): go back.
+      control.seek(batch.topic, batch.partition, expected);
+      return;
+    }
+    const replayUntil = a.replayUntil.get(key) ?? 0n;
+    const out: OutgoingRecord[] = [];
+    const dead: OutgoingRecord[] = [];
+    let last = expected - 1n;
+    for (const record of batch.records) {
+      if (record.offset < expected) continue;
+      last = record.offset;
+      let input;
+      try {
+        input = evaluatorInputOf(await codec.decode(record), parseRule);
+      } catch (err) {
+        if (!(err instanceof UndecodableRecord) && !(err instanceof InvalidConfigEvent) && !isValidationError(err)) throw err;
+        if (record.offset >= replayUntil) dead.push(deadLetterRecord(record, 'alert-evaluator', (err as Error).message.slice(0, 500)));
+        continue;
+      }
+      if (!input) continue;
+      const transitions = evaluate(a.state, input, settings);
+      if (record.offset < replayUntil) continue; // committed before: re-derived, not re-sent
+      for (const t of transitions) out.push(await codec.encode(transitionEvent(t)));
+    }
+    if (last < expected) return;
+    if (last + 1n > replayUntil) {
+      try {
+        await producer.commit(
+          [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }],
+          { groupId, offsets: [{ topic: batch.topic, partition: batch.partition, offset: last + 1n }] },
+        );
+      } catch (err) {
+        rebuild('transaction failed', err);
+        return;
+      }
+      if (out.length) elog.info({ transitions: out.length }, 'alert transitions committed');
+    }
+    a.position.set(key, last + 1n);
+    await snapshotIfDue(a);
+    await control.heartbeat();
+  };
+
+  const start = async () => {
+    consumer = await kafka.consume({
+      groupId,
+      topics: inputs,
+      singleActive: true,
+      partitionsConcurrently: 1,
+      onAssigned: async (assignment) => {
+        const mine = Object.values(assignment).some((ps) => ps.length > 0);
+        if (mine) await activate(assignment);
+        else {
+          active = null;
+          stopTicking();
+          elog.info('alert evaluator on standby');
+        }
+      },
+      eachBatch: handleBatch,
+    });
+  };
+
+  const restart = async () => {
+    if (stopping) return;
+    const old = consumer;
+    consumer = null;
+    await old?.stop().catch(() => undefined);
+    await producer?.close().catch(() => undefined);
+    producer = null;
+    try {
+      await start();
+    } catch (err) {
+      elog.error({ err: { message: (err as Error).message } }, 'alert evaluator restart failed; trying again');
+      setTimeout(() => void restart(), 2_000);
+    }
+  };
+
+  await start();
+  return {
+    seek: (topic, partition, offset) => consumer?.seek(topic, partition, offset),
+    async stop() {
+      stopping = true;
+      stopTicking();
+      const a = active;
+      active = null;
+      await consumer?.stop();
+      if (a) await snapshotIfDue(a, true).catch(() => undefined);
+      await producer?.close().catch(() => undefined);
+      await clockProducer?.close().catch(() => undefined);
+    },
+  };
+}
+
+function isValidationError(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ZodError';
+}

@@ -1,0 +1,33 @@
+// The user's REST calls (bearer token). Everything the dashboard reads or does goes through here.
+import { currentToken } from '../auth/userToken';
+import { request } from './http';
+import type { HealthDetail, HealthView, HistoryPage, IntegrationPage } from './types';
+
+function authed<T>(method: string, path: string, signal?: AbortSignal): Promise<T> {
+  const token = currentToken();
+  return request<T>(method, path, { headers: token ? { authorization: `Bearer ${token.jwt}` } : {}, signal });
+}
+
+/** Every integration of the user (the API pages by 200). */
+export async function fetchIntegrations(signal?: AbortSignal): Promise<HealthView[]> {
+  const all: HealthView[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await authed<IntegrationPage>('GET', `/api/integrations?limit=200&offset=${offset}&sort=name`, signal);
+    all.push(...page.items);
+    if (all.length >= page.total || page.items.length === 0) return all;
+  }
+}
+
+export const fetchHealth = (id: string, signal?: AbortSignal) =>
+  authed<HealthDetail>('GET', `/api/integrations/${encodeURIComponent(id)}/health`, signal);
+
+export function fetchHistory(id: string, q: { from: Date; to?: Date; before?: string | null; granularity?: 'raw' | 'hourly'; limit?: number }, signal?: AbortSignal) {
+  const params = new URLSearchParams({ from: q.from.toISOString(), limit: String(q.limit ?? 200) });
+  if (q.to) params.set('to', q.to.toISOString());
+  if (q.before) params.set('before', q.before);
+  if (q.granularity) params.set('granularity', q.granularity);
+  return authed<HistoryPage>('GET', `/api/integrations/${encodeURIComponent(id)}/health/history?${params}`, signal);
+}
+
+export const requestCheck = (id: string) =>
+  authed<{ requestId: string }>('POST', `/api/integrations/${encodeURIComponent(id)}/health/check`);

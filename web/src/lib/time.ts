@@ -1,0 +1,30 @@
+// Human times: "12 minutes ago" for scanning, the exact local time for hovering and tooltips.
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const exactFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const shortFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000], ['month', 30 * 86_400_000], ['week', 7 * 86_400_000],
+  ['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000],
+];
+
+export function relativeTime(iso: string | number, now: number): string {
+  const t = typeof iso === 'number' ? iso : Date.parse(iso);
+  const diff = t - now;
+  if (Math.abs(diff) < 45_000) return diff > 0 ? 'in a few seconds' : 'just now';
+  for (const [unit, ms] of units) {
+    if (Math.abs(diff) >= ms || unit === 'minute') return rtf.format(Math.round(diff / ms), unit);
+  }
+  return rtf.format(Math.round(diff / 60_000), 'minute');
+}
+
+export const exactTime = (iso: string | number) => exactFormat.format(new Date(iso));
+export const clockTime = (iso: string | number) => shortFormat.format(new Date(iso));
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

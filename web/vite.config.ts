@@ -1,0 +1,31 @@
+// Vite for the Pulse web app. Production: `vite build web` writes web/dist, which the API
+// serves itself (same origin, so the admin cookie and the WebSocket need no CORS). Development:
+// Vite on :5173 proxies the API's paths to a running Pulse (PULSE_API_URL, default :3000).
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const api = process.env.PULSE_API_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      '/api': { target: api, changeOrigin: false },
+      '/docs': { target: api },
+      '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The bundle report reads the manifest to tell the first route's chunks from lazy ones.
+    manifest: true,
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: false,
+  },
+});
