@@ -40,8 +40,6 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // Every route is declared through api/openapi/registry.ts, so /api/openapi.json lists it (docs/api.md).
-  app.use(probeRoutes(deps));
-  app.use(openApiRoutes());
   app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
   // The provider sends the browser back here; the signed state authenticates it.
   app.use('/api/oauth', oauthRoutes(deps));
@@ -49,6 +47,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/docs', express.static(path.join(projectRoot, 'docs'), { index: false }));
   // Admin portal: its own login and session cookie (+ CSRF); see routes/admin.ts.
   app.use('/api/admin', adminRoutes(deps));
+  app.use(probeRoutes(deps));
+  app.use(openApiRoutes());
   // The built web app (web/dist) for every other GET, so deep links work.
   app.use(webApp());
   app.use(routeNotFound);

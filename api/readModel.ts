@@ -75,8 +75,15 @@ export async function checksUntil(db: Db, integrationId: string, asOf: number): 
     `SELECT * FROM integration_health_history WHERE integration_id = $1 AND completed_at <= to_timestamp($2 / 1000.0) ORDER BY completed_at`,
     [integrationId, asOf],
   );
-  const ms = (d: Date | null) => (d ? d.getTime() : null);
-  const checks = rows.map((r): HealthChecked => ({
+  const checks = rows.map(checkFromHistoryRow);
+  return { integration: found[0], checks };
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+
+/** A row of integration_health_history as the HealthChecked it recorded. */
+export function checkFromHistoryRow(r: Record<string, any>): HealthChecked {
+  return {
     type: 'HealthChecked', eventId: r.event_id, integrationId: r.integration_id, userId: r.user_id, provider: r.provider,
     trigger: r.trigger, attempt: r.attempt, startedAt: r.started_at.getTime(), completedAt: r.completed_at.getTime(),
     durationMs: r.duration_ms, outcome: r.outcome, steps: r.steps, httpStatus: r.http_status,
@@ -86,8 +93,7 @@ export async function checksUntil(db: Db, integrationId: string, asOf: number): 
     tokenExpiresAt: ms(r.token_expires_at),
     tokenRefreshable: r.token_refreshable,
     requestId: r.request_id,
-  }));
-  return { integration: found[0], checks };
+  };
 }
 
 /** Current health plus what real-time push needs: the owner (for routing) and a resumable version. */

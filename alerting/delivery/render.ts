@@ -39,6 +39,7 @@ const resolvedReasons: Record<AlertResolved['reason'], string> = {
   rule_deleted: 'the rule was deleted',
   rule_disabled: 'the rule was disabled',
   suppressed: 'muted by a suppression',
+  rule_changed: 'the rule was changed and no longer covers this',
 };
 
 export const resolvedBecause = (reason: AlertResolved['reason']) => resolvedReasons[reason];

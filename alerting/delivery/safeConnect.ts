@@ -58,5 +58,5 @@ export function guardedLookup(policy: AddressPolicy, resolver: Resolver): Lookup
  */
 export function literalRefusal(hostname: string, policy: AddressPolicy): ForbiddenRange | null {
   const ip = bareAddress(hostname);
-  return null;
+  return isIP(ip) === 0 ? null : policy.forbids(hostname, ip);
 }

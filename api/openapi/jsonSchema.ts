@@ -5,11 +5,13 @@ import { z } from 'zod';
 
 export type JsonSchema = Record<string, unknown>;
 
-const noise = (schema: JsonSchema) => {
+const tidy = (schema: JsonSchema, io: 'input' | 'output') => {
   // `format` says it better than zod's long regexes; ±2^53 bounds are "any whole number".
   if (typeof schema.format === 'string' && typeof schema.pattern === 'string') delete schema.pattern;
   if (schema.maximum === Number.MAX_SAFE_INTEGER) delete schema.maximum;
   if (schema.minimum === Number.MIN_SAFE_INTEGER) delete schema.minimum;
+  // Answers may gain fields later; only requests are closed (the strict ones).
+  if (io === 'output' && schema.additionalProperties === false) delete schema.additionalProperties;
 };
 
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
@@ -18,7 +20,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
     target: 'draft-2020-12',
     // Transforms have no JSON form on the output side; their input side is what matters.
     unrepresentable: 'any',
-    override: (ctx) => noise(ctx.jsonSchema as JsonSchema),
+    override: (ctx) => tidy(ctx.jsonSchema as JsonSchema, io),
   }) as JsonSchema;
   delete out.$schema; // the document states the dialect once
   return out;

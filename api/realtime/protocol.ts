@@ -1,12 +1,22 @@
-// The /ws wire format (api/realtime/README.md): client frames validated with zod, server
+// The WebSocket wire format (api/realtime/README.md): client frames validated with zod, server
 // frames built as JSON strings. Error messages name fields, never echo what the client sent.
 import { z } from 'zod';
+import { supportedProviders } from '../../producers/checks/index.js';
 import type { LiveHealth } from '../readModel.js';
 
 const integrationIds = z.array(z.string().min(1).max(100)).min(1).max(1000);
 
-/** Either some integrations or `all` (a user: all of theirs; later an admin: everything). */
-const target = { integrationIds: integrationIds.optional(), all: z.literal(true).optional() };
+/**
+ * What to (un)subscribe: some integrations, `all` (a user's own), or — admins only — the
+ * scope `all` (every integration of every user) or one provider's.
+ */
+const target = {
+  integrationIds: integrationIds.optional(),
+  all: z.literal(true).optional(),
+  scope: z.literal('all').optional(),
+  provider: z.enum(supportedProviders).optional(),
+};
+const targetKeys = ['integrationIds', 'all', 'scope', 'provider'] as const;
 
 const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), ...target }).strict(),
@@ -16,7 +26,7 @@ const clientFrame = z.discriminatedUnion('type', [
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
-export type Target = { integrationIds?: string[]; all?: true };
+export type Target = { integrationIds?: string[]; all?: true; scope?: 'all'; provider?: string };
 
 export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; error: string };
 
@@ -33,12 +43,12 @@ export function parseClientFrame(data: string): Parsed {
     return { ok: false, error: errorFrame('bad_request', `invalid frame: ${fields.join(', ')}`) };
   }
   const f = parsed.data;
-  if (f.type !== 'ping' && f.type !== 'resume' && !f.integrationIds === !f.all) {
-    return { ok: false, error: errorFrame('bad_request', 'invalid frame: give exactly one of integrationIds, all') };
+  if (f.type === 'ping') return { ok: true, frame: f };
+  const given = targetKeys.filter((k) => f[k] !== undefined).length;
+  if (f.type !== 'resume' && given !== 1) {
+    return { ok: false, error: errorFrame('bad_request', `invalid frame: give exactly one of ${targetKeys.join(', ')}`) };
   }
-  if (f.type === 'resume' && f.integrationIds && f.all) {
-    return { ok: false, error: errorFrame('bad_request', 'invalid frame: give at most one of integrationIds, all') };
-  }
+  if (given > 1) return { ok: false, error: errorFrame('bad_request', `invalid frame: give at most one of ${targetKeys.join(', ')}`) };
   return { ok: true, frame: f };
 }
 
@@ -51,8 +61,9 @@ export function publicView(h: LiveHealth) {
 
 export const healthFrame = (h: LiveHealth) => JSON.stringify({ type: 'health', version: h.version, integration: publicView(h) });
 
-export const snapshotFrame = (version: number, rows: LiveHealth[]) =>
-  JSON.stringify({ type: 'snapshot', version, integrations: rows.map(publicView) });
+/** `cap` is set for admin scopes, whose snapshots hold at most `limit` integrations (the most recently changed). */
+export const snapshotFrame = (version: number, rows: LiveHealth[], cap?: { limit: number; truncated: boolean }) =>
+  JSON.stringify({ type: 'snapshot', version, integrations: rows.map(publicView), ...cap });
 
 export const removedFrame = (ids: string[]) => JSON.stringify({ type: 'removed', integrationIds: ids });
 

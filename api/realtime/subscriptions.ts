@@ -1,10 +1,15 @@
 // Who wants which integration. A connection subscribes to explicit integration ids and/or to
 // a scope: a user's `all` is the scope `user:<id>` (every integration of theirs, including
-// ones connected later). Admin connections will add the scopes `all` and `provider:<p>`;
-// the index below already routes them, only the principal check is user-only for now.
+// ones connected later); admins subscribe to the scopes `all` (everything) and
+// `provider:<p>`. Who may use which scope is decided in connection.ts; here every push is
+// checked again against the principal (`canSee`).
 
-export type Principal = { kind: 'user'; userId: string };
+export type Principal =
+  | { kind: 'user'; userId: string }
+  /** `sessionId` is the session row's key (sha256 of the cookie), to re-check it on heartbeats. */
+  | { kind: 'admin'; adminId: string; sessionId: string };
 export type Scope = { kind: 'user'; userId: string } | { kind: 'all' } | { kind: 'provider'; provider: string };
+export type AdminScope = Exclude<Scope, { kind: 'user' }>;
 
 export interface Owned {
   integrationId: string;
@@ -15,10 +20,9 @@ export interface Owned {
 export const scopeKey = (s: Scope) => (s.kind === 'user' ? `user:${s.userId}` : s.kind === 'all' ? 'all' : `provider:${s.provider}`);
 
 /** May this principal see this integration? (Checked at subscribe time and again on every push.) */
-export const canSee = (p: Principal, row: Owned) => row.userId === p.userId;
+export const canSee = (p: Principal, row: Owned) => p.kind === 'admin' || row.userId === p.userId;
 
-/** The scope a principal's `{"all": true}` means. */
-export const allScopeOf = (p: Principal): Scope => ({ kind: 'user', userId: p.userId });
+export const isAdminScope = (s: Scope): s is AdminScope => s.kind !== 'user';
 
 const inScope = (s: Scope, row: Owned) =>
   s.kind === 'all' || (s.kind === 'user' ? s.userId === row.userId : s.provider === row.provider);
@@ -64,7 +68,8 @@ export class Subscriptions<C> {
     const s = this.byScope.get(key) ?? { scope, clients: new Set<C>() };
     s.clients.add(c);
     this.byScope.set(key, s);
-    for (const row of members) this.noteScoped(row);
+    // Only user scopes need their members remembered (to route removals); admin scopes match by row.
+    if (scope.kind === 'user') for (const row of members) this.noteScoped(row);
   }
 
   /** Explicit ids only: an `all` subscription keeps delivering them until it is itself unsubscribed. */
@@ -142,8 +147,11 @@ export class Subscriptions<C> {
     return out;
   }
 
-  /** Ids whose rows vanished (disconnected): drop them, returning who was watching. */
-  forget(ids: string[]): Map<C, string[]> {
+  /**
+   * Ids whose rows vanished (disconnected): drop them, returning who was watching. `providerOf`
+   * (integrations that existed, by id) lets admin scopes hear about theirs.
+   */
+  forget(ids: string[], providerOf: ReadonlyMap<string, string> = new Map()): Map<C, string[]> {
     const out = new Map<C, string[]>();
     for (const id of ids) {
       const watchers = new Set(this.byId.get(id) ?? []);
@@ -152,6 +160,10 @@ export class Subscriptions<C> {
         for (const c of this.byScope.get(`user:${owner}`)?.clients ?? []) watchers.add(c);
         this.scopedOwner.delete(id);
         this.scopedIds.get(owner)?.delete(id);
+      }
+      const provider = providerOf.get(id);
+      if (provider !== undefined) {
+        for (const key of ['all', `provider:${provider}`]) for (const c of this.byScope.get(key)?.clients ?? []) watchers.add(c);
       }
       for (const c of watchers) {
         out.set(c, [...(out.get(c) ?? []), id]);
@@ -162,10 +174,15 @@ export class Subscriptions<C> {
     return out;
   }
 
-  /** Everything to reload after missed notifications: explicit ids and scoped users. (Admin scopes will add theirs.) */
-  everything(): { ids: string[]; userIds: string[] } {
+  /** Everything to reload after missed notifications: explicit ids, scoped users, admin scopes. */
+  everything(): { ids: string[]; userIds: string[]; adminScopes: AdminScope[] } {
     const scopes = [...this.byScope.values()].map((s) => s.scope);
-    return { ids: [...this.byId.keys()], userIds: scopes.flatMap((s) => (s.kind === 'user' ? [s.userId] : [])) };
+    return { ids: [...this.byId.keys()], userIds: scopes.flatMap((s) => (s.kind === 'user' ? [s.userId] : [])), adminScopes: scopes.filter(isAdminScope) };
+  }
+
+  /** Whether any admin scope is subscribed here (then every change is loaded, and removals need their provider). */
+  hasAdminScopes(): boolean {
+    return [...this.byScope.values()].some((s) => isAdminScope(s.scope));
   }
 
   private noteScoped(row: Owned) {

@@ -1,6 +1,6 @@
 // Runs Pulse's roles in-process against the test stack, plus small HTTP helpers.
 import { issueUserToken } from '../../api/auth.js';
-import { startApi, startProjectors, startWorker, type Stoppable } from '../../cli/roles.js';
+import { startAlerting, startApi, startProjectors, startWorker, type Stoppable } from '../../cli/roles.js';
 import { loadConfig } from '../../platform/config.js';
 import { createRuntime, type Runtime } from '../../platform/runtime.js';
 
@@ -21,7 +21,7 @@ export interface ApiResponse {
 }
 
 export interface StartOptions {
-  roles?: ('api' | 'worker' | 'projectors')[];
+  roles?: ('api' | 'worker' | 'projectors' | 'alerts')[];
   /** Capture logs (e.g. to scan them for secrets) at this level instead of the configured one. */
   logs?: { destination: NodeJS.WritableStream; level: string };
   /** Settings for this instance on top of the test run's (e.g. provider URLs of a simulator). */
@@ -37,6 +37,7 @@ export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse>
   let apiUrl = '';
   if (roles.includes('projectors')) started.push(await startProjectors(rt));
   if (roles.includes('worker')) started.push(await startWorker(rt));
+  if (roles.includes('alerts')) started.push(await startAlerting(rt));
   if (roles.includes('api')) {
     const api = await startApi(rt);
     apiUrl = api.url;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { addressPolicy, checkWebhookUrl, forbiddenRange } from '../../alerting/delivery/index.js';
+import { guardedLookup, type Resolver } from '../../alerting/delivery/safeConnect.js';
 
 describe('webhook address policy', () => {
   const forbidden: [string, string][] = [
@@ -108,6 +109,26 @@ describe('webhook address policy', () => {
       expect(checkWebhookUrl('https://hooks.example.com:8443/in?token=abc', []).ok).to.equal(true);
       expect(checkWebhookUrl('http://8.8.8.8/', []).ok).to.equal(true);
       expect(checkWebhookUrl('http://127.0.0.1:3000/', ['127.0.0.0/8']).ok).to.equal(true);
+    });
+  });
+
+  describe('connect-time lookup', () => {
+    const lookup = (resolver: Resolver, options: { all?: boolean; family?: number } = {}, allow: string[] = []) =>
+      new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) =>
+        guardedLookup(addressPolicy(allow), resolver)('hooks.example', options, (err, address, family) => resolve({ err, address, family })),
+      );
+
+    it('hands node exactly one address, the one it checked', async () => {
+      const resolver: Resolver = async () => [{ address: '8.8.8.8', family: 4 }, { address: '2001:4860:4860::8888', family: 6 }];
+      expect(await lookup(resolver, { all: true })).to.deep.include({ err: null, address: [{ address: '8.8.8.8', family: 4 }] });
+      expect(await lookup(resolver)).to.deep.include({ err: null, address: '8.8.8.8', family: 4 });
+      expect(await lookup(resolver, { family: 6 })).to.deep.include({ err: null, address: '2001:4860:4860::8888', family: 6 });
+    });
+
+    it('refuses the whole answer when any address is forbidden', async () => {
+      const { err } = await lookup(async () => [{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.1', family: 4 }]);
+      expect(err).to.include({ code: 'EADDRNOTALLOWED', message: 'address not allowed: private' });
+      expect((await lookup(async () => [{ address: '10.0.0.1', family: 4 }], {}, ['hooks.example'])).err).to.equal(null);
     });
   });
 });

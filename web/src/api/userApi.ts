@@ -1,11 +1,16 @@
 // The user's REST calls (bearer token). Everything the dashboard reads or does goes through here.
-import { currentToken } from '../auth/userToken';
-import { request } from './http';
+import { currentToken, tokenRejected } from '../auth/userToken';
+import { ApiError, request } from './http';
 import type { HealthDetail, HealthView, HistoryPage, IntegrationPage } from './types';
 
-function authed<T>(method: string, path: string, signal?: AbortSignal): Promise<T> {
+async function authed<T>(method: string, path: string, signal?: AbortSignal): Promise<T> {
   const token = currentToken();
-  return request<T>(method, path, { headers: token ? { authorization: `Bearer ${token.jwt}` } : {}, signal });
+  try {
+    return await request<T>(method, path, { headers: token ? { authorization: `Bearer ${token.jwt}` } : {}, signal });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) tokenRejected();
+    throw err;
+  }
 }
 
 /** Every integration of the user (the API pages by 200). */

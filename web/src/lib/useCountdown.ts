@@ -13,7 +13,6 @@ export function useCountdown(until: number | null): number {
       if (s === 0) clearInterval(timer);
     }, 250);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [until]);
   return seconds;
 }

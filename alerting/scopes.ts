@@ -1,0 +1,48 @@
+// Evaluating the rules that concern one scope. A check evaluates its provider, then its
+// integration (in that order, so an incident the check completes inhibits the integration's
+// own alerts at once); a tick sweeps every scope.
+import { scopeKeyOf } from './ids.js';
+import { escalateDue, pruneAlerts, settle, type Pass } from './noise.js';
+import { drop, rulesInOrder, type IntegrationEntry } from './state.js';
+import type { AlertScope } from './types.js';
+import { DEPARTED_KEEP_MS } from './integrations.js';
+import { appliesTo, integrationKinds, integrationVerdict, providerVerdict } from './verdicts.js';
+import { providersWithData, pruneBuckets } from './windows.js';
+
+export function evaluateIntegration(pass: Pass, entry: IntegrationEntry, onTick: boolean): void {
+  let scope: AlertScope | undefined;
+  for (const rule of rulesInOrder(pass.state)) {
+    if (!integrationKinds.has(rule.kind) || !appliesTo(rule, entry.provider)) continue;
+    scope ??= { type: 'integration', integrationId: entry.integrationId, userId: entry.userId, provider: entry.provider };
+    settle(pass, rule, scope, integrationVerdict(rule, entry, pass.now, onTick));
+  }
+}
+
+export function evaluateProvider(pass: Pass, provider: string): void {
+  const scope: AlertScope = { type: 'provider', provider };
+  for (const rule of rulesInOrder(pass.state)) {
+    if (integrationKinds.has(rule.kind) || !appliesTo(rule, provider)) continue;
+    settle(pass, rule, scope, providerVerdict(pass.state, rule, provider));
+  }
+}
+
+/** Time passed: windows slide, silences are noticed, cooldowns, suppressions and incidents end, escalations fall due. */
+export function sweep(pass: Pass): void {
+  const { state, now } = pass;
+  for (const [id, s] of Object.entries(state.suppressions)) if (now >= s.endsAt) drop(state, 'suppressions', id);
+  for (const [id, at] of Object.entries(state.departed)) if (now - at >= DEPARTED_KEEP_MS) drop(state, 'departed', id);
+  pruneBuckets(state);
+
+  const providers = providersWithData(state);
+  for (const entry of Object.values(state.alerts)) if (entry.open && entry.scope.type === 'provider') providers.add(entry.scope.provider);
+  for (const provider of [...providers].sort()) evaluateProvider(pass, provider);
+
+  // Integrations are independent of each other: visit them in any order, announce in a stable one.
+  const from = pass.out.length;
+  for (const entry of Object.values(state.integrations)) evaluateIntegration(pass, entry, true);
+  const swept = pass.out.splice(from).map((t) => ({ t, key: `${scopeKeyOf(t.scope)}|${t.ruleId}` }));
+  pass.out.push(...swept.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ t }) => t));
+
+  escalateDue(pass);
+  pruneAlerts(pass);
+}
