@@ -24,6 +24,7 @@ import { runAlertEvaluator } from '../consumers/alertEvaluator.js';
 import { runNotifier } from '../consumers/notifier.js';
 import { seedDefaultAlertRules } from '../consumers/defaultAlertRules.js';
 import { createWebhookTargetStore } from '../platform/webhookTargets.js';
+import type { EvaluatorSettings } from '../alerting/types.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -36,6 +37,18 @@ export function allProjections(rt: Runtime): Projection<any>[] {
   ];
 }
 
+/** Flapping: 4 raise/resolve transitions within an hour damp an alert until 10 stable minutes pass. */
+const evaluatorSettings = (rt: Runtime): EvaluatorSettings => ({
+  statusRules: rt.config.statusRules,
+  flapping: { windowSeconds: 3600, transitions: 4, stableSeconds: 600 },
+});
+
+/** Links in notifications must be absolute: mail clients have no base URL. */
+const notificationLinks = (rt: Runtime) => ({
+  webAppUrl: rt.config.webAppUrl,
+  docsBaseUrl: rt.config.docsBaseUrl.startsWith('/') ? rt.config.publicApiUrl + rt.config.docsBaseUrl : rt.config.docsBaseUrl,
+});
+
 /** Alerting: the evaluator (one active member, others standby) and the notifier. */
 export async function startAlerting(rt: Runtime): Promise<Stoppable> {
   const a = rt.config.alerting;
@@ -43,14 +56,11 @@ export async function startAlerting(rt: Runtime): Promise<Stoppable> {
   const seeded = await seedDefaultAlertRules({ db: rt.db, codec: rt.codec, topics: rt.topics, producer, adminEmails: a.adminEmails, now: Date.now });
   if (seeded) rt.log.info({ rules: seeded }, 'default alert rules created');
   await producer.close();
-  const evaluator = await runAlertEvaluator({
-    ...rt, now: Date.now, tickSeconds: a.tickSeconds,
-    settings: { statusRules: rt.config.statusRules, flapping: { windowSeconds: 3600, transitions: 4, stableSeconds: 600 } },
-  });
+  const evaluator = await runAlertEvaluator({ ...rt, now: Date.now, tickSeconds: a.tickSeconds, settings: evaluatorSettings(rt) });
   const notifier = await runNotifier({
     ...rt, now: Date.now, smtp: a.smtp, webhooks: a.webhooks, digestSeconds: a.digestSeconds,
     webhookTargets: createWebhookTargetStore(rt.db, rt.config.credentialKeys),
-    links: { webAppUrl: rt.config.webAppUrl, docsBaseUrl: rt.config.docsBaseUrl.startsWith('/') ? rt.config.publicApiUrl + rt.config.docsBaseUrl : rt.config.docsBaseUrl },
+    links: notificationLinks(rt),
   });
   return {
     async stop() {
@@ -79,6 +89,10 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,
+    webhookTargets: createWebhookTargetStore(rt.db, rt.config.credentialKeys),
+    alerting: rt.config.alerting,
+    notificationLinks: notificationLinks(rt),
+    evaluatorSettings: evaluatorSettings(rt),
     defaultIntervalSeconds: rt.config.checks.defaultIntervalSeconds,
     minIntervalSeconds: rt.config.checks.minIntervalSeconds,
     now: Date.now,

@@ -5,10 +5,26 @@
 import type { Db } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
 import { integrationHealthMany, integrationHealthOfUsers, type LiveHealth } from '../readModel.js';
+import { providersOf, recentlyChanged, type Capped } from './adminReads.js';
 import type { Outbox } from './coalescer.js';
-import type { Change } from './listener.js';
 import { healthFrame, removedFrame } from './protocol.js';
-import { canSee, type Principal, type Subscriptions } from './subscriptions.js';
+import { canSee, type AdminScope, type Principal, type Subscriptions } from './subscriptions.js';
+
+/** What a projector NOTIFYs on `pulse_projection` after committing a batch. */
+export interface Change {
+  projection: string;
+  ids: string[];
+}
+
+export function parseChange(payload: string): Change | null {
+  try {
+    const v = JSON.parse(payload);
+    if (typeof v?.projection !== 'string' || !Array.isArray(v.ids)) return null;
+    return { projection: v.projection, ids: v.ids.filter((id: unknown): id is string => typeof id === 'string') };
+  } catch {
+    return null;
+  }
+}
 
 /** A connection as the fan-out sees it. */
 export interface Subscriber {
@@ -47,16 +63,17 @@ export class Fanout {
     this.resyncQueued = true;
     this.background(async () => {
       this.resyncQueued = false;
-      const { ids, userIds } = this.subs.everything();
+      const { ids, userIds, adminScopes } = this.subs.everything();
       let rows: LiveHealth[];
       try {
-        rows = await this.load(ids, userIds);
+        // Admin scopes get their most recently changed integrations again (capped, like a snapshot).
+        const scoped = await Promise.all(adminScopes.map((s) => this.loadScope(s, null)));
+        rows = [...(await this.load(ids, userIds)), ...scoped.flatMap((c) => c.rows)];
+        await this.deliver(ids, rows);
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, 'realtime resync failed; retrying');
         setTimeout(this.onResync, 1_000).unref();
-        return;
       }
-      this.deliver(ids, rows);
     });
   };
 
@@ -64,6 +81,11 @@ export class Fanout {
   async load(ids: string[], userIds: string[]): Promise<LiveHealth[]> {
     const [some, ofUsers] = await Promise.all([integrationHealthMany(this.db, ids, this.docsBaseUrl), integrationHealthOfUsers(this.db, userIds, this.docsBaseUrl)]);
     return [...some, ...ofUsers];
+  }
+
+  /** An admin scope's integrations changed after `sinceMs` (all if null), most recent first, capped (call it inside `serial`). */
+  loadScope(scope: AdminScope, sinceMs: number | null): Promise<Capped> {
+    return recentlyChanged(this.db, this.docsBaseUrl, scope, sinceMs);
   }
 
   /** Runs a read in turn with every other; whatever it enqueues is ordered with the change frames. */
@@ -102,9 +124,8 @@ export class Fanout {
     this.loadQueued = false;
     const ids = [...this.changed];
     this.changed.clear();
-    let rows: LiveHealth[];
     try {
-      rows = await integrationHealthMany(this.db, ids, this.docsBaseUrl);
+      await this.deliver(ids, await integrationHealthMany(this.db, ids, this.docsBaseUrl));
     } catch (err) {
       // Keep the ids and try again shortly (new notifications also retry them).
       for (const id of ids) this.changed.add(id);
@@ -113,21 +134,22 @@ export class Fanout {
         this.retryTimer = null;
         this.queueLoad();
       }, 1_000);
-      return;
     }
-    this.deliver(ids, rows);
   }
 
   /** Pushes each row, serialised once, to everyone who may receive it; reports ids that are gone. */
-  private deliver(requested: string[], rows: LiveHealth[]) {
+  private async deliver(requested: string[], rows: LiveHealth[]) {
+    const found = new Set(rows.map((r) => r.integrationId));
+    const gone = requested.filter((id) => !found.has(id));
+    // Read before pushing anything, so a failed read retries the whole delivery rather than half of it.
+    const providerOf = gone.length && this.subs.hasAdminScopes() ? await providersOf(this.db, gone) : undefined;
     for (const row of rows) {
       const to = this.subs.recipients(row, (s) => canSee(s.principal, row));
       if (!to.size) continue;
       const frame = Buffer.from(healthFrame(row));
       for (const s of to) s.outbox.health(row.integrationId, frame);
     }
-    const found = new Set(rows.map((r) => r.integrationId));
-    for (const [s, ids] of this.subs.forget(requested.filter((id) => !found.has(id)))) {
+    for (const [s, ids] of this.subs.forget(gone, providerOf)) {
       s.outbox.drop(ids);
       s.outbox.reply(removedFrame(ids));
     }

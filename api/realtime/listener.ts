@@ -1,19 +1,15 @@
-// One dedicated Postgres connection LISTENing on the projector's channel. If it drops it is
-// re-opened with exponential backoff and jitter; notifications sent meanwhile are lost, so
-// after every reconnect `onResync` is called ("everything may have changed").
+// One dedicated Postgres connection LISTENing on the real-time channels (projection changes,
+// ended admin sessions). If it drops it is re-opened with exponential backoff and jitter;
+// notifications sent meanwhile are lost, so after every reconnect `onResync` is called
+// ("everything may have changed").
 import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
 
-export interface Change {
-  projection: string;
-  ids: string[];
-}
-
 export interface ListenerOptions {
   databaseUrl: string;
-  channel: string;
+  /** Channel → what to do with each notification's payload. */
+  channels: Record<string, (payload: string) => void>;
   log: Logger;
-  onChange(change: Change): void;
   onResync(): void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -25,21 +21,12 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-function parse(payload: string | undefined): Change | null {
-  try {
-    const v = JSON.parse(payload ?? '');
-    if (typeof v?.projection !== 'string' || !Array.isArray(v.ids)) return null;
-    return { projection: v.projection, ids: v.ids.filter((id: unknown): id is string => typeof id === 'string') };
-  } catch {
-    return null;
-  }
-}
-
 export function startListener(opts: ListenerOptions): Listener {
-  const { log, channel } = opts;
+  const { log } = opts;
+  const channels = Object.keys(opts.channels);
   const minMs = opts.minBackoffMs ?? 250;
   const maxMs = opts.maxBackoffMs ?? 10_000;
-  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  for (const channel of channels) if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
   let current: pg.Client | null = null;
   let stopped = false;
   let failures = 0;
@@ -54,7 +41,7 @@ export function startListener(opts: ListenerOptions): Listener {
     if (stopped) return;
     const delay = Math.min(maxMs, minMs * 2 ** failures) * (0.5 + Math.random() / 2);
     failures++;
-    log.warn({ channel, why, retryInMs: Math.round(delay) }, 'realtime listener disconnected');
+    log.warn({ channels, why, retryInMs: Math.round(delay) }, 'realtime listener disconnected');
     retry = setTimeout(() => void connect(), delay);
   };
 
@@ -66,21 +53,23 @@ export function startListener(opts: ListenerOptions): Listener {
     c.on('error', (err) => drop(c, err.message));
     c.on('end', () => drop(c, 'connection ended'));
     c.on('notification', (msg) => {
-      if (msg.channel !== channel) return;
-      const change = parse(msg.payload);
-      if (change) opts.onChange(change);
-      else log.warn({ channel }, 'ignored a malformed notification');
+      const handle = Object.hasOwn(opts.channels, msg.channel) ? opts.channels[msg.channel] : undefined;
+      try {
+        handle?.(msg.payload ?? '');
+      } catch (err) {
+        log.error({ channel: msg.channel, err: { message: (err as Error)?.message } }, 'realtime notification failed');
+      }
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${channel}`);
+      for (const channel of channels) await c.query(`LISTEN ${channel}`);
     } catch (err) {
       drop(c, (err as Error).message);
       return;
     }
     if (c !== current) return;
     failures = 0;
-    log.info({ channel, reconnected: connectedBefore }, 'realtime listener listening');
+    log.info({ channels, reconnected: connectedBefore }, 'realtime listener listening');
     if (connectedBefore) opts.onResync();
     connectedBefore = true;
   };

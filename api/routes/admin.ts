@@ -13,8 +13,11 @@ import { deadLetterRoutes } from './adminDeadLetters.js';
 import { adminHealthRoutes, type AdminHealthDeps } from './adminHealth.js';
 import { replayRoutes } from './adminReplays.js';
 import { adminLoginRoutes, adminSessionRoutes, type AdminSessionDeps } from './adminSession.js';
+import { adminAlertRoutes } from './adminAlerts.js';
+import { alertRuleRoutes, type AlertConfigDeps } from './adminAlertRules.js';
+import { webhookRoutes, type WebhookRoutesDeps } from './adminWebhooks.js';
 
-export interface AdminRoutesDeps extends ProjectorDeps, AdminSessionDeps {
+export interface AdminRoutesDeps extends ProjectorDeps, AdminSessionDeps, AlertConfigDeps, WebhookRoutesDeps {
   /** What can be replayed. */
   projections: Projection<any>[];
   /** Writes audit events. */
@@ -32,5 +35,8 @@ export function adminRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
   router.use(replayRoutes(deps));
   router.use(adminMetricsRoutes({ ...deps, onExport: (req, _res, what) => audit(req, 'export', what, 'success') }));
   router.use(adminHealthRoutes(deps));
+  router.use(adminAlertRoutes(deps));
+  router.use(alertRuleRoutes(deps));
+  router.use(webhookRoutes(deps));
   return router;
 }

@@ -26,6 +26,13 @@ export async function readTopic(config: Config, topic: string): Promise<RawRecor
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
+    // A transactional topic ends with commit markers, which are never delivered as messages:
+    // a batch's last offset (markers included) says when a partition has been read through.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const high = remaining.get(payload.partition);
+      if (high !== undefined && BigInt(payload.lastOffset) + 1n >= high) remaining.delete(payload.partition);
+      if (!remaining.size) resolve();
+    });
     consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {

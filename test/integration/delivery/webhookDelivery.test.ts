@@ -147,6 +147,11 @@ describe('webhook delivery', () => {
     expect(Date.now() - started).to.be.lessThan(2000);
   });
 
+  it('counts a DNS lookup that never answers against the timeout', async () => {
+    const result = await deliverWebhook({ url: 'http://hangs.example/', secret }, message, options({ timeoutMs: 200, maxAttempts: 1, resolver: () => new Promise(() => {}) }));
+    expect(result).to.deep.equal({ outcome: 'failed', reason: 'timed out', status: null, attempts: 1, disable: false });
+  });
+
   it('times out a receiver that answers the status but never finishes the body, keeping the status', async () => {
     target = await receiver((res) => { res.writeHead(200); res.write('partial'); });
     const result = await deliverWebhook({ url: target.url, secret }, message, options({ timeoutMs: 200 }));

@@ -1,0 +1,184 @@
+// Alerting end to end on the real stack: rules and webhooks through the admin API, checks on
+// Kafka, the evaluator's transactions, the notifier's digests to a real SMTP server
+// (smtp-server) and a real HTTP receiver that verifies Standard Webhooks signatures.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { SMTPServer } from 'smtp-server';
+import { verifyWebhook } from '../../alerting/delivery/index.js';
+import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
+import { adminSession, type AdminCall } from '../support/adminSession.js';
+import { aCheck, aFailedCheck } from '../support/checks.js';
+import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { decodeAll, readTopic } from '../support/topicReader.js';
+
+interface Mail { to: string[]; raw: string }
+interface Hook { id: string; body: any; verified: boolean }
+
+function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, done) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        // Quoted-printable soft line breaks would split words we look for.
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
+        done();
+      });
+    },
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, mails })));
+}
+
+function startReceiver(secret: () => string): Promise<{ server: Server; url: string; hooks: Hook[] }> {
+  const hooks: Hook[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const verified = verifyWebhook(req.headers as Record<string, string>, body, secret()).ok;
+      hooks.push({ id: String(req.headers['webhook-id']), body: JSON.parse(body), verified });
+      res.writeHead(verified ? 204 : 401).end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pulse`, hooks })));
+}
+
+describe('alerting', function () {
+  this.timeout(120_000);
+  let pulse: RunningPulse;
+  let admin: AdminCall;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let webhookSecret = '';
+  let webhookId = '';
+
+  before(async () => {
+    smtp = await startSmtp();
+    receiver = await startReceiver(() => webhookSecret);
+    pulse = await startPulse({
+      roles: ['projectors', 'alerts', 'api'],
+      overrides: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '2', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
+    });
+    admin = await adminSession(pulse);
+    const created = await admin('POST', '/api/admin/webhooks', { body: { name: 'ops receiver', url: receiver.url } });
+    expect(created.status, created.text).to.equal(201);
+    webhookSecret = created.body.secret;
+    webhookId = created.body.id;
+    expect(created.body.urlOrigin).to.equal(new URL(receiver.url).origin);
+    await eventually(async () => (await admin('GET', '/api/admin/webhooks')).body.webhooks.some((w: any) => w.id === webhookId), 'webhook projected');
+  });
+
+  after(async () => {
+    await pulse?.stop();
+    receiver?.server.close();
+    await new Promise<void>((r) => (smtp ? smtp.server.close(() => r()) : r()));
+  });
+
+  const publish = async (events: (HealthChecked | LifecycleEvent)[]) => {
+    const producer = await pulse.rt.kafka.producer();
+    for (const e of events) await producer.send(e.type === 'HealthChecked' ? pulse.rt.topics.checks : pulse.rt.topics.lifecycle, [await pulse.rt.codec.encode(e)]);
+    await producer.close();
+  };
+  const connected = (integrationId: string, userId: string, provider = 'http', occurredAt = Date.now() - 600_000): LifecycleEvent => ({
+    type: 'IntegrationConnected', eventId: randomUUID(), integrationId, userId, occurredAt, provider, displayName: `${provider} ${integrationId.slice(0, 4)}`, checkIntervalSeconds: 60, config: {},
+  });
+  const failures = (integrationId: string, userId: string, n: number, at: number, provider = 'http') =>
+    Array.from({ length: n }, (_, i) => aFailedCheck('server_error', { integrationId, userId, provider, startedAt: at + i * 1000 }));
+  const alertsOf = async (ruleId: string) => (await admin('GET', '/api/admin/alerts?limit=200')).body.alerts.filter((a: any) => a.ruleId === ruleId);
+  const createRule = async (rule: Record<string, unknown>) => {
+    const res = await admin('POST', '/api/admin/alert-rules', { body: rule });
+    expect(res.status, res.text).to.equal(202);
+    await eventually(async () => (await admin('GET', `/api/admin/alert-rules/${res.body.id}`)).status === 200, 'rule projected');
+    return res.body.id as string;
+  };
+  const transitionsOnTopic = async () => (await decodeAll(pulse.rt.config, await readTopic(pulse.rt.config, pulse.rt.topics.alerts)));
+
+  it('opens one alert per integration, sends simultaneous ones as one digest, escalates only what nobody acknowledged, and reports recovery', async () => {
+    const ruleId = await createRule({
+      name: 'two failures in a row', kind: 'consecutive_failures', params: { failures: 2 }, enabled: true, severity: 'critical', provider: null,
+      cooldownSeconds: 600, escalateAfterSeconds: 60, channels: [{ type: 'email', to: ['ops@example.com'] }, { type: 'webhook', webhookId }],
+      escalationChannels: [{ type: 'email', to: ['boss@example.com'] }], notifyOwner: false,
+    });
+    const [a, b] = [randomUUID(), randomUUID()];
+    // Checks from 50 s ago: escalation falls due about 10 s from now, time enough to ack one.
+    const at = Date.now() - 50_000;
+    await publish([connected(a, 'user-a'), connected(b, 'user-b'), ...failures(a, 'user-a', 4, at), ...failures(b, 'user-b', 4, at)]);
+
+    const open = await eventually(async () => {
+      const list = await alertsOf(ruleId);
+      return list.length === 2 ? list : null;
+    }, 'both alerts open');
+    expect(open.map((x: any) => x.scope.integrationId).sort()).to.deep.equal([a, b].sort());
+    const alertA = open.find((x: any) => x.scope.integrationId === a);
+    const ack = await admin('POST', `/api/admin/alerts/${alertA.alertId}/ack`, { body: { note: 'on it' } });
+    expect(ack.status, ack.text).to.equal(202);
+
+    // One digest per channel with both alerts in it.
+    const opsMail = await eventually(async () => smtp.mails.find((m) => m.to.includes('ops@example.com')), 'digest mail to ops');
+    expect(opsMail.raw).to.include(a.slice(0, 4)).and.to.include(b.slice(0, 4));
+    const hook = await eventually(async () => receiver.hooks.find((h) => h.body.alerts?.some((x: any) => x.ruleId === ruleId)), 'digest webhook');
+    expect(hook.verified, 'signature verifies').to.equal(true);
+    expect(hook.body.alerts.filter((x: any) => x.ruleId === ruleId)).to.have.length(2);
+
+    // Escalation: the unacknowledged alert reaches the second recipients, the acknowledged one does not.
+    const bossMail = await eventually(async () => smtp.mails.find((m) => m.to.includes('boss@example.com')), 'escalation mail', 40_000);
+    expect(bossMail.raw).to.include(b.slice(0, 4));
+    await eventually(async () => (await alertsOf(ruleId)).find((x: any) => x.scope.integrationId === b)?.escalatedAt, 'B escalated');
+    const afterEscalation = await alertsOf(ruleId);
+    expect(afterEscalation.find((x: any) => x.scope.integrationId === a).escalatedAt, 'acknowledged alert never escalates').to.equal(null);
+    expect(afterEscalation.find((x: any) => x.scope.integrationId === a).acknowledgedBy).to.equal(admin.email);
+
+    // Recovery resolves both and says so on the same channels.
+    await publish([aCheck({ integrationId: a, userId: 'user-a', startedAt: Date.now() }), aCheck({ integrationId: b, userId: 'user-b', startedAt: Date.now() })]);
+    await eventually(async () => (await alertsOf(ruleId)).every((x: any) => x.status === 'resolved'), 'both resolved');
+    await eventually(async () => receiver.hooks.find((h) => h.body.alerts?.some((x: any) => x.ruleId === ruleId && x.kind === 'resolved')), 'resolution webhook');
+
+    // Cooldown: failing again at once opens nothing new.
+    await publish(failures(a, 'user-a', 3, Date.now()));
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await alertsOf(ruleId)).filter((x: any) => x.scope.integrationId === a)).to.have.length(1);
+
+    // On the topic: each transition exactly once.
+    const events = (await transitionsOnTopic()).filter((e: any) => e.payload?.['pulse.alerts.AlertRaised']?.alert.ruleId === ruleId);
+    expect(events).to.have.length(2);
+  });
+
+  it('opens one provider incident when many users of one provider fail together, holding back their own alerts', async () => {
+    const users = ['u1', 'u2', 'u3'];
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    const at = Date.now() - 5_000;
+    await publish(ids.map((id, i) => connected(id, users[i % 3] as string, 'gmail')));
+    // One failure each first: the incident opens before anyone is red.
+    await publish(ids.flatMap((id, i) => failures(id, users[i % 3] as string, 1, at, 'gmail')));
+    const incident = await eventually(async () => (await admin('GET', '/api/admin/alerts?provider=gmail&ruleKind=provider_incident')).body.alerts[0], 'provider incident');
+    expect(incident.scope.type).to.equal('provider');
+    await publish(ids.flatMap((id, i) => failures(id, users[i % 3] as string, 3, at + 2_000, 'gmail')));
+    await new Promise((r) => setTimeout(r, 4_000));
+    const gmail = (await admin('GET', '/api/admin/alerts?provider=gmail&limit=200')).body.alerts;
+    expect(gmail.filter((x: any) => x.ruleKind === 'provider_incident')).to.have.length(1);
+    expect(gmail.filter((x: any) => x.scope.type === 'integration' && ids.includes(x.scope.integrationId)), 'per-integration alerts held back').to.have.length(0);
+  });
+
+  it('refuses a webhook to a private address unless allow-listed', async () => {
+    for (const url of ['http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]:9/x', 'http://[::ffff:127.0.0.2]/x', 'ftp://example.com/x']) {
+      const res = await admin('POST', '/api/admin/webhooks', { body: { name: 'bad', url } });
+      expect(res.status, url).to.equal(400);
+      expect(res.body.error.fields.url, url).to.be.a('string');
+    }
+  });
+
+  it('sends a test notification and audits it, with no secret in the answer', async () => {
+    const res = await admin('POST', '/api/admin/notifications/test', { body: { channel: { type: 'webhook', webhookId } } });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.outcome).to.equal('sent');
+    expect(res.text).not.to.include(webhookSecret);
+    const audited = await eventually(async () => (await admin('GET', '/api/admin/audit?action=notification.test')).body.entries[0], 'audited');
+    expect(audited.actor).to.equal(admin.email);
+  });
+});
