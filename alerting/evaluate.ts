@@ -68,7 +68,7 @@ function onCheck(pass: Pass, check: HealthChecked): void {
   saveIntegration(state, next);
   countCheck(state, check.provider, check.completedAt, ok, check.durationMs);
   evaluateProvider(pass, check.provider);
-  evaluateIntegration(pass, next, false);
+  evaluateIntegration(pass, next);
 }
 
 function onLifecycle(pass: Pass, event: LifecycleEvent): void {
@@ -91,7 +91,7 @@ function onLifecycle(pass: Pass, event: LifecycleEvent): void {
   const next = withLifecycle(state.integrations[event.integrationId], event);
   if (!next) return;
   saveIntegration(state, next);
-  if (event.type === 'ReauthRequired' || event.type === 'ReauthCompleted') evaluateIntegration(pass, next, false);
+  if (event.type === 'ReauthRequired' || event.type === 'ReauthCompleted') evaluateIntegration(pass, next);
 }
 
 /** The rule's alerts, in a stable order. */

@@ -11,8 +11,6 @@ export type Facts = Record<string, string | number | null>;
 
 export interface Verdict {
   holds: boolean;
-  /** False when this evaluation may only resolve (a stalled check is raised on ticks only). */
-  mayRaise: boolean;
   /** Words and figures for a raise; only called when raising. */
   describe(): { subject: string; summary: string; facts: Facts };
 }
@@ -46,7 +44,7 @@ export function settle(pass: Pass, rule: AlertRule, scope: AlertScope, verdict: 
     resolve(pass, rule, key, entry, 'recovered');
     return;
   }
-  if (!verdict.holds || !verdict.mayRaise) return;
+  if (!verdict.holds) return;
   if (entry?.resolvedAt != null && now < entry.resolvedAt + rule.cooldownSeconds * 1000) return;
   if (isSuppressed(state, rule, scope, now) || isInhibited(state, rule, scope)) return;
   raise(pass, rule, scope, key, entry, verdict);

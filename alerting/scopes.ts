@@ -9,12 +9,12 @@ import { DEPARTED_KEEP_MS } from './integrations.js';
 import { appliesTo, integrationKinds, integrationVerdict, providerVerdict } from './verdicts.js';
 import { providersWithData, pruneBuckets } from './windows.js';
 
-export function evaluateIntegration(pass: Pass, entry: IntegrationEntry, onTick: boolean): void {
+export function evaluateIntegration(pass: Pass, entry: IntegrationEntry): void {
   let scope: AlertScope | undefined;
   for (const rule of rulesInOrder(pass.state)) {
     if (!integrationKinds.has(rule.kind) || !appliesTo(rule, entry.provider)) continue;
     scope ??= { type: 'integration', integrationId: entry.integrationId, userId: entry.userId, provider: entry.provider };
-    settle(pass, rule, scope, integrationVerdict(rule, entry, pass.now, onTick));
+    settle(pass, rule, scope, integrationVerdict(rule, entry, pass.now));
   }
 }
 
@@ -39,7 +39,7 @@ export function sweep(pass: Pass): void {
 
   // Integrations are independent of each other: visit them in any order, announce in a stable one.
   const from = pass.out.length;
-  for (const entry of Object.values(state.integrations)) evaluateIntegration(pass, entry, true);
+  for (const entry of Object.values(state.integrations)) evaluateIntegration(pass, entry);
   const swept = pass.out.splice(from).map((t) => ({ t, key: `${scopeKeyOf(t.scope)}|${t.ruleId}` }));
   pass.out.push(...swept.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ t }) => t));
 

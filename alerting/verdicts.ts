@@ -18,7 +18,7 @@ function lastSign(entry: IntegrationEntry): number | null {
   return times.length ? Math.max(...times) : null;
 }
 
-export function integrationVerdict(rule: AlertRule, entry: IntegrationEntry, now: number, onTick: boolean): Verdict {
+export function integrationVerdict(rule: AlertRule, entry: IntegrationEntry, now: number): Verdict {
   const h = entry.health;
   const failures = h?.consecutiveFailures ?? 0;
   const code = h?.errorCode ?? null;
@@ -32,7 +32,6 @@ export function integrationVerdict(rule: AlertRule, entry: IntegrationEntry, now
     case 'integration_red':
       return {
         holds: h?.status === 'red',
-        mayRaise: true,
         describe: said((s) => {
           const why = code ? adviceFor(code, entry.provider).message : 'its checks are failing.';
           const streak = failures > 1 ? ` ${failures} checks in a row have failed.` : '';
@@ -42,14 +41,12 @@ export function integrationVerdict(rule: AlertRule, entry: IntegrationEntry, now
     case 'consecutive_failures':
       return {
         holds: failures >= rule.params.failures,
-        mayRaise: true,
         describe: said((s) => [`${s}: ${failures} checks in a row have failed${code ? ` (${code})` : ''}.`, { errorCode: code, consecutiveFailures: failures, threshold: rule.params.failures }]),
       };
     case 'reauth_required': {
       const reason = entry.reauth?.reason ?? null;
       return {
         holds: entry.reauth !== null,
-        mayRaise: true,
         describe: said((s) => [`${s} has lost access: its owner must reconnect it (${reason ?? 'no reason given'}).`, { reason, errorCode: code }]),
       };
     }
@@ -59,7 +56,6 @@ export function integrationVerdict(rule: AlertRule, entry: IntegrationEntry, now
       const silentSeconds = since === null ? 0 : Math.floor((now - since) / 1000);
       return {
         holds: since !== null && silentSeconds >= limitSeconds,
-        mayRaise: onTick,
         describe: said((s) => [
           `${s} has not been checked for ${duration(silentSeconds)} (the limit is ${duration(limitSeconds)}): the check worker may be stuck.`,
           { lastCheckAt: h?.lastCheckedAt ?? null, silentSeconds, limitSeconds, checkIntervalSeconds: entry.checkIntervalSeconds },
@@ -84,7 +80,6 @@ export function providerVerdict(state: EvaluatorState, rule: AlertRule, provider
       const rate = percent(f.failed, f.checks);
       return {
         holds: f.checks >= minSample && (100 * f.failed) / f.checks > thresholdPercent,
-        mayRaise: true,
         describe: said(() => [`${name}: ${rate} % of checks failed in the last ${duration(windowSeconds)} (${f.failed} of ${f.checks}; the limit is ${thresholdPercent} %).`, {
           failureRatePercent: rate,
           failed: f.failed,
@@ -101,7 +96,6 @@ export function providerVerdict(state: EvaluatorState, rule: AlertRule, provider
       const p95 = sample >= minSample ? quantile(f.okLatency, 0.95) : null;
       return {
         holds: p95 !== null && p95 > thresholdMs,
-        mayRaise: true,
         describe: said(() => [`${name} is slow: 1 in 20 successful checks took longer than ${p95} ms in the last ${duration(windowSeconds)} (the limit is ${thresholdMs} ms; ${sample} checks).`, {
           p95Ms: p95,
           sample,
@@ -116,7 +110,6 @@ export function providerVerdict(state: EvaluatorState, rule: AlertRule, provider
       const share = percent(f.failingIntegrations, f.checkedIntegrations);
       return {
         holds: f.failingIntegrations >= minIntegrations && f.affectedUsers >= minUsers && (100 * f.failingIntegrations) / f.checkedIntegrations >= failurePercent,
-        mayRaise: true,
         describe: said(() => [`${name} looks down: ${f.failingIntegrations} integrations of ${f.affectedUsers} users are failing (${share} % of those checked in the last ${duration(windowSeconds)}).`, {
           affectedIntegrations: f.failingIntegrations,
           affectedUsers: f.affectedUsers,

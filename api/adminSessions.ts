@@ -9,14 +9,16 @@
 // every POST/PUT/PATCH/DELETE. Nothing is stored for it; it dies with the session. The cookie
 // is also SameSite=Strict, HttpOnly, Path=/api/admin (+ Secure behind https).
 //
-// Open WebSockets: `onAdminSessionsEnded(listener)` tells this process's listeners the admin
-// id whose sessions just ended (logout or password change through this process). Sessions
-// ended elsewhere (another API instance, `pulse admin set-password`) are announced with
-// `pg_notify('pulse_admin_sessions', adminId)` on commit: a realtime server that LISTENs there
-// should call `emitAdminSessionsEnded(adminId)` (or re-check its sessions with `lookup`).
+// Open WebSockets (api/realtime/server.ts): `onAdminSessionsEnded(listener)` tells this
+// process's listeners the admin id whose sessions just ended (logout or password change
+// through this process), so its sockets close at once. Every end is also announced with
+// `pg_notify('pulse_admin_sessions', adminId)` on commit, which each API instance's realtime
+// server LISTENs to (another instance, `pulse admin set-password`). Expiry and idling out
+// announce nothing: the realtime server re-checks open sockets' sessions with `stillLive`.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Response } from 'express';
 import { inTransaction, type Db, type Tx } from '../platform/db.js';
 
 export const adminCookieName = 'pulse_admin';
@@ -61,7 +63,7 @@ export async function endAdminSessionsInTx(tx: Tx, adminId: string): Promise<voi
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function cookieValue(req: Request): string | undefined {
+function cookieValue(req: { headers: IncomingHttpHeaders }): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === adminCookieName) return part.slice(eq + 1).trim();
@@ -97,8 +99,8 @@ export function createAdminSessions(db: Db, settings: AdminSessionSettings) {
       return { csrfToken: csrfFor(id) };
     },
 
-    /** The live session the request's cookie names (and marks it seen), or null. */
-    async lookup(req: Request): Promise<AdminSession | null> {
+    /** The live session the request's cookie names (and marks it seen), or null. Also takes a WebSocket upgrade request. */
+    async lookup(req: { headers: IncomingHttpHeaders }): Promise<AdminSession | null> {
       const value = cookieValue(req);
       if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
       const id = sha256(value);
@@ -113,6 +115,23 @@ export function createAdminSessions(db: Db, settings: AdminSessionSettings) {
         [id, settings.sessionIdleMinutes],
       );
       return rows[0] ? { id, adminId: rows[0].admin_id, email: rows[0].email } : null;
+    },
+
+    /**
+     * Which of these sessions (ids) are still live, WITHOUT marking them seen: an open
+     * WebSocket is not activity, so a portal left alone still idles out.
+     */
+    async stillLive(ids: string[]): Promise<Set<string>> {
+      if (!ids.length) return new Set();
+      const { rows } = await db.query(
+        `SELECT s.id FROM admin_sessions s JOIN admin_accounts a ON a.id = s.admin_id
+          WHERE s.id = ANY($1)
+            AND s.expires_at > now()
+            AND s.last_seen_at > now() - make_interval(mins => $2)
+            AND s.created_at > a.sessions_valid_after`,
+        [ids, settings.sessionIdleMinutes],
+      );
+      return new Set(rows.map((r) => r.id as string));
     },
 
     csrfValid(session: AdminSession, token: string | undefined): boolean {

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { projectRoot } from '../platform/config.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
 import { webApp } from './webApp.js';
+import { shareSocketAccess } from './realtime/access.js';
+import type { IncomingMessage } from 'node:http';
 
 export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps, ProbeDeps {
   jwtSecret: string;
@@ -53,5 +55,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(webApp());
   app.use(routeNotFound);
   app.use(errorHandler(deps.log));
+  // The WebSocket server on the same HTTP server: admin sessions, the origins allowed to use
+  // the admin cookie, and the client's address by this app's `trust proxy` (realtime/access.ts).
+  shareSocketAccess(app, {
+    adminSessions: deps.adminSessions,
+    origins: [deps.publicApiUrl, ...deps.corsOrigins].flatMap((u) => (URL.canParse(u) ? [new URL(u).origin] : [])),
+    clientOf: (req) => {
+      const view = expressView(app, req);
+      return { ip: view.ip ?? req.socket.remoteAddress ?? 'unknown', host: view.host };
+    },
+  });
   return app;
+}
+
+/** A raw request seen through Express's request getters (req.ip, req.host), as Express itself does per request. */
+function expressView(app: express.Express, req: IncomingMessage): express.Request {
+  return Object.create(app.request, { headers: { value: req.headers }, socket: { value: req.socket } }) as express.Request;
 }

@@ -2,8 +2,8 @@
 // - users: `Authorization: Bearer <JWT>` (HS256, signed with the configured secret, audience
 //   `pulse-user`, `sub` = user id). Only user routes accept it; it never opens /api/admin.
 // - admins: the admin portal's session cookie (`pulse_admin`, see adminSessions.ts) plus a
-//   CSRF token on writes. Only /api/admin accepts it; it never opens user routes, which look
-//   at the Authorization header alone.
+//   CSRF token on writes. Only /api/admin (and the admin WebSocket, /api/admin/ws) accepts it;
+//   it never opens user routes, which look at the Authorization header alone.
 // Tokens, cookies and CSRF tokens are never logged or echoed.
 import jwt from 'jsonwebtoken';
 import type { RequestHandler } from 'express';
@@ -27,11 +27,6 @@ function issue(secret: string, subject: string, audience: Audience, ttlSeconds: 
 }
 
 export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 * 3600) => issue(secret, userId, 'pulse-user', ttlSeconds);
-/**
- * @deprecated No route accepts admin-audience tokens any more (admins log in: adminSessions.ts).
- * Kept only because test/integration/realtime.test.ts mints one to prove the WebSocket refuses
- * it; delete once that test no longer needs it.
- */
 
 export function verifyToken(secret: string, token: string, audience: Audience): string | null {
   try {

@@ -8,8 +8,13 @@ import { projectRoot } from '../platform/config.js';
 export function webApp(dist = path.join(projectRoot, 'web', 'dist')): Router {
   const router = Router();
   if (!existsSync(path.join(dist, 'index.html'))) return router;
+  // Hashed file names change with their content: cache them for good. A missing one is a 404
+  // (below), never index.html, which a browser would try to run as a stale chunk.
+  router.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
   router.use(express.static(dist, { index: false, maxAge: '1h' }));
-  router.get(/^\/(?!api\/|ws$|docs\/|metrics$|healthz$|readyz$).*/, (_req, res) => {
+  // index.html names the current chunks, so browsers must revalidate it after every deploy.
+  router.get(/^\/(?!api\/|ws$|docs\/|metrics$|healthz$|readyz$|assets\/).*/, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(path.join(dist, 'index.html'));
   });
   return router;

@@ -2,12 +2,15 @@
 // (reusing what runs), starts the provider simulator (Google, Slack, MCP) and a plain HTTP
 // target, runs every role in this process with provider URLs pointed at the simulator,
 // connects a demo user's integrations through the real OAuth flow, and prints how to look.
+// The API serves the web app (web/dist, built by `npm start`'s prestart) on its own URL.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { pino } from 'pino';
 import { issueUserToken } from '../api/auth.js';
 import { oauthLinks } from '../api/oauth.js';
 import { ensureStackUp } from '../deploy/stack/index.js';
-import { loadConfig, stackDir } from '../platform/config.js';
+import { loadConfig, projectRoot, stackDir } from '../platform/config.js';
 import { createRuntime, prepare, type Runtime } from '../platform/runtime.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
 import { followConsent } from '../simulator/consent.js';
@@ -43,6 +46,22 @@ function step(message: string): void {
 
 async function startOn<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
   return start(port).catch(() => start(0)); // the usual port is taken: any free one will do
+}
+
+/**
+ * `preferred` if it is free, else any free port. The API must know its URL before it starts:
+ * OAuth sends the browser back to WEB_APP_URL, which for the demo is the API itself.
+ */
+function availablePort(preferred: number, host: string): Promise<number> {
+  const tryPort = (port: number) => new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => {
+      const bound = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(bound));
+    });
+  });
+  return tryPort(preferred).catch(() => tryPort(0));
 }
 
 /**
@@ -95,13 +114,20 @@ export async function runDemo(): Promise<void> {
   await ensureStackUp();
   const sim = await startOn(3200, (port) => startSimulator({ port }));
   const target = await startOn(3100, (port) => startHttpTarget(port));
-  const config = loadConfig(undefined, {
+  const providerUrls = {
     GOOGLE_APIS_BASE_URL: sim.url,
     GOOGLE_OAUTH_TOKEN_URL: `${sim.url}/token`,
     GOOGLE_OAUTH_AUTHORIZE_URL: `${sim.url}/o/oauth2/v2/auth`,
     SLACK_API_BASE_URL: `${sim.url}/api`,
     SLACK_OAUTH_AUTHORIZE_URL: `${sim.url}/slack/oauth/v2/authorize`,
-  });
+  };
+  const defaults = loadConfig(undefined, providerUrls);
+  const port = await availablePort(defaults.api.port, defaults.api.host);
+  const apiUrl = process.env.PUBLIC_API_URL?.replace(/\/+$/, '') ?? `http://${defaults.api.host}:${port}`;
+  // Same origin for the app and the API (the admin cookie needs it). Developers running Vite
+  // (`npm run web:dev`) set WEB_APP_URL=http://127.0.0.1:5173 so OAuth returns there instead.
+  const webAppUrl = process.env.WEB_APP_URL?.replace(/\/+$/, '') ?? apiUrl;
+  const config = loadConfig(undefined, { ...providerUrls, API_PORT: String(port), WEB_APP_URL: webAppUrl });
   const logFile = path.join(stackDir, 'logs', 'pulse.log');
   const rt = createRuntime(config, 'pulse', pino.destination({ dest: logFile, mkdir: true, sync: false }));
   step('preparing tables, topics and schemas…');
@@ -113,9 +139,16 @@ export async function runDemo(): Promise<void> {
   const token = issueUserToken(config.auth.jwtSecret, demoUser);
   await seedDemo(rt, api.url, token, target, sim);
   const rows = await demoRows(rt);
+  const webBuilt = existsSync(path.join(projectRoot, 'web', 'dist', 'index.html'));
+  const web = webBuilt || webAppUrl !== api.url
+    ? `  Dashboard   ${webAppUrl}/#token=${token}
+  Admin       ${webAppUrl}/admin   (create an account first, see below)`
+    : `  Dashboard   not built: run \`npm run web:build\` (or start with \`npm start\`, which builds it)`;
 
   process.stdout.write(`
 Pulse is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)
+
+${web}
 
   API         ${api.url}
   Demo user   ${demoUser}
@@ -134,7 +167,7 @@ Break things and watch Pulse notice (and heal what it can):
   curl -X PUT ${sim.url}/_sim/accounts/demo-google_calendar/faults -d '{"rateLimit":{"retryAfterSeconds":60}}'
   curl -X PUT ${target.url}/_faults/status-page -d '{"status":500}'
 
-Admin portal API: create an account, then log in at POST ${api.url}/api/admin/session
+Admin portal: create an account, then sign in at ${webAppUrl}/admin
   echo 'a-long-password-here' | npm run -s pulse -- admin create you@example.com --password-stdin
 
 Ctrl-C stops Pulse; \`npm run stack:down\` stops Kafka and the registry.

@@ -47,6 +47,7 @@ interface Active {
   position: Map<string, bigint>;
   /** Changed entries not yet in the snapshot (kept across a failed save). */
   unsaved: Map<string, unknown | null>;
+  rewoundTo: Map<string, bigint>;
   lastSnapshotAt: number;
 }
 
@@ -98,7 +99,7 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
         consumer?.seek(topic, partition, from);
       }
     }
-    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), lastSnapshotAt: 0 };
+    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), lastSnapshotAt: 0 };
     stopTicking();
     ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
     elog.info({ partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0), snapshotEntries: snapshot.entries.length }, 'alert evaluator active');
@@ -131,8 +132,10 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     const key = offsetKey(batch.topic, batch.partition);
     const first = batch.records[0]!;
     const expected = a.position.get(key) ?? 0n;
-    if (first.offset > expected && expected > 0n) {
-      // The fetch ran ahead of our state (a seek not yet applied): go back.
+    if (first.offset > expected && a.rewoundTo.get(key) !== expected) {
+      // The fetch ran ahead of our state (a seek not yet applied): go back, once. A later
+      // start after that is a gap with no records (transaction markers), not a loss.
+      a.rewoundTo.set(key, expected);
       control.seek(batch.topic, batch.partition, expected);
       return;
     }
@@ -159,10 +162,8 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     if (last < expected) return;
     if (last + 1n > replayUntil) {
       try {
-        await producer.commit(
-          [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }],
-          { groupId, offsets: [{ topic: batch.topic, partition: batch.partition, offset: last + 1n }] },
-        );
+        await commitWithRetry(producer, [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }],
+          { groupId, offsets: [{ topic: batch.topic, partition: batch.partition, offset: last + 1n }] });
       } catch (err) {
         rebuild('transaction failed', err);
         return;
@@ -222,6 +223,22 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       await clockProducer?.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The broker answers CONCURRENT_TRANSACTIONS while it is still writing the previous
+ * transaction's markers: the aborted attempt wrote nothing, so the same commit is retried.
+ */
+async function commitWithRetry(producer: TransactionalProducer, ...args: Parameters<TransactionalProducer['commit']>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await producer.commit(...args);
+    } catch (err) {
+      const e = err as { type?: string; retriable?: boolean };
+      if (attempt >= 8 || !(e.type === 'CONCURRENT_TRANSACTIONS' || e.retriable)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 function isValidationError(err: unknown): boolean {

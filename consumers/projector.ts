@@ -117,6 +117,7 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
       return { skipped: false as const, applied: fresh.length };
     });
 
+  const rewoundTo = new Map<number, bigint>();
   const consumer = await kafka.consume({
     groupId: opts.groupId,
     topics: [topic],
@@ -135,9 +136,12 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
       const first = batch.records[0] as IncomingRecord;
       const last = batch.records[batch.records.length - 1] as IncomingRecord;
       const checkpoint = await readCheckpoint(db, schema, projection.name, topic, batch.partition);
-      if (checkpoint !== null && first.offset > checkpoint) {
-        // Fetch position ran ahead of our truth (e.g. the database was restored): go back.
+      if (checkpoint !== null && first.offset > checkpoint && rewoundTo.get(batch.partition) !== checkpoint) {
+        // Fetch position ran ahead of our truth (e.g. the database was restored): go back,
+        // once. If the next fetch still starts later, the offsets between hold no records
+        // (transaction markers on a transactional topic, compacted records): that gap is fine.
         plog.warn({ partition: batch.partition, fetched: first.offset.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
+        rewoundTo.set(batch.partition, checkpoint);
         control.seek(topic, batch.partition, checkpoint);
         return;
       }

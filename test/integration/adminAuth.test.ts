@@ -41,6 +41,12 @@ describe('admin portal: accounts, sessions, CSRF, rate limits, audit', function 
     secrets.push(admin.cookie.split('=')[1] as string, admin.csrfToken, createHash('sha256').update(admin.cookie.split('=')[1] as string).digest('hex'));
     return admin;
   };
+  /** Reads the audit log as an admin of its own. */
+  const reader: AdminCall = (async (...args: Parameters<AdminCall>) => {
+    readerSession ??= remember(await adminSession(pulse, await newAdmin()));
+    return keep(await readerSession(...args));
+  }) as AdminCall;
+  let readerSession: AdminCall | undefined;
   const newAdmin = async () => {
     const creds = await createTestAdmin(pulse);
     secrets.push(creds.password);
@@ -169,6 +175,11 @@ describe('admin portal: accounts, sessions, CSRF, rate limits, audit', function 
     expect(Number(locked.headers.get('retry-after'))).to.be.within(1, 15 * 60);
     expect(locked.body.error.code).to.equal('too_many_attempts');
     expect((await login(creds.email, creds.password)).status).to.equal(429);
+    const audited = await eventually(async () => {
+      const entries = (await reader('GET', `/api/admin/audit?actor=${encodeURIComponent(creds.email)}&action=admin.login`)).body.entries as { outcome: string }[];
+      return entries.filter((e) => e.outcome === 'denied').length >= 2 && entries.map((e) => e.outcome);
+    }, 'the refused logins in the audit log');
+    expect(audited.filter((o) => o === 'failure')).to.have.length(5);
     // Counted per email: another admin still logs in.
     const other = await newAdmin();
     expect((await login(other.email, other.password)).status).to.equal(200);
@@ -240,6 +251,11 @@ describe('admin portal: accounts, sessions, CSRF, rate limits, audit', function 
     expect(keep(await b('GET', '/api/admin/session')).status).to.equal(401);
     expect((await login(creds.email, creds.password)).status).to.equal(401);
     expect((await login(creds.email, next)).status).to.equal(200);
+    const audited = await eventually(async () => {
+      const entries = (await reader('GET', `/api/admin/audit?actor=${encodeURIComponent(creds.email)}&action=admin.password_change`)).body.entries as { outcome: string }[];
+      return entries.length >= 2 && entries.map((e) => e.outcome);
+    }, 'the password changes in the audit log');
+    expect(audited.sort()).to.deep.equal(['failure', 'success']);
   });
 
   it('ends a session after the idle timeout and after the absolute lifetime', async () => {

@@ -255,6 +255,26 @@ describe('real-time health over WebSocket (/ws)', function () {
     await c.next((f) => f.type === 'health' && f.integration.integrationId === aliceId, 'live frames keep coming');
   });
 
+  it('pushes the result of a manual check ("check now") to a subscribed client', async () => {
+    // Hourly: after the first check, only the manual one can produce the next.
+    const created = await pulse.api('POST', '/api/integrations', {
+      token: alice, body: { provider: 'http', displayName: 'rt-alice-manual', config: { url: `${target.url}/rt-alice-manual` }, checkIntervalSeconds: 3600 },
+    });
+    const id = created.body.id as string;
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token: alice })).body?.checkCount === 1, 'first check', 45_000);
+    const c = await open();
+    c.send({ type: 'subscribe', integrationIds: [id] });
+    expect((await c.next((f) => f.type === 'snapshot', 'snapshot')).integrations[0].checkCount).to.equal(1);
+    target.set('rt-alice-manual', { status: 503 });
+    const requested = await pulse.api('POST', `/api/integrations/${id}/health/check`, { token: alice });
+    expect(requested.status).to.equal(202);
+    const frame = await c.next((f) => f.type === 'health' && f.integration.integrationId === id && f.integration.checkCount === 2, 'the manual check on the socket');
+    expect(frame.integration.error.code).to.equal('server_error');
+    target.set('rt-alice-manual', { status: 200 });
+    const history = (await pulse.api('GET', `/api/integrations/${id}/health/history`, { token: alice })).body.items as { trigger: string }[];
+    expect(history.filter((h) => h.trigger === 'manual')).to.have.length(1);
+  });
+
   it('puts no token in any frame or log line', () => {
     const frames = clients.flatMap((c) => c.raw).join('\n');
     expect(frames.length).to.be.greaterThan(1000);

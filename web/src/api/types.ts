@@ -76,13 +76,17 @@ export type HistoryPage =
   | { integrationId: string; from: string; to: string; granularity: 'raw'; items: RawCheck[]; nextBefore: string | null }
   | { integrationId: string; from: string; to: string; granularity: 'hourly' | 'monthly'; items: Rollup[]; nextBefore: string | null };
 
+/** The admin API's ranges. */
 export type TimeRange = '24h' | '7d' | '30d';
 export const timeRanges: { value: TimeRange; label: string; hours: number }[] = [
   { value: '24h', label: '24 hours', hours: 24 },
   { value: '7d', label: '7 days', hours: 168 },
   { value: '30d', label: '30 days', hours: 720 },
 ];
-export const rangeHours = (r: TimeRange) => timeRanges.find((t) => t.value === r)!.hours;
+/** An integration's history takes any from/to; the last hour shows individual checks up close. */
+export type HistoryRange = '1h' | TimeRange;
+export const historyRanges: { value: HistoryRange; label: string; hours: number }[] = [{ value: '1h', label: 'hour', hours: 1 }, ...timeRanges];
+export const rangeHours = (r: HistoryRange) => historyRanges.find((t) => t.value === r)!.hours;
 
 // ---- admin ----
 

@@ -18,28 +18,34 @@ const height = 200;
 export function StatusHistoryChart({ history, from, to, rangeLabel }: Props) {
   const bucket = bucketSeconds((to - from) / 3_600_000);
   const cols = useMemo(() => statusColumns(history, bucket), [history, bucket]);
+  // Raw checks are facts (succeeded / failed); "degraded" is a verdict only rollups carry.
+  const withDegraded = history.kind === 'rollup';
   // Stacked by drawing cumulative totals back to front: failed on top, then degraded, then ok.
   const data = useMemo<uPlot.AlignedData>(() => [
     cols.x,
     cols.x.map((_, i) => cols.ok[i]! + cols.degraded[i]! + cols.failed[i]!),
-    cols.x.map((_, i) => cols.ok[i]! + cols.degraded[i]!),
+    ...(withDegraded ? [cols.x.map((_, i) => cols.ok[i]! + cols.degraded[i]!)] : []),
     cols.ok,
-  ], [cols]);
+  ], [cols, withDegraded]);
   const options = useCallback((width: number): uPlot.Options => {
     const slot = width / ((to - from) / 1000 / bucket);
-    const bars = uPlot.paths.bars!({ size: [0.85, Math.max(2, slot)], align: 0 });
-    const raw = [cols.failed, cols.degraded, cols.ok];
-    const series = (label: string, color: string, i: number): uPlot.Series => ({
+    const bars = uPlot.paths.bars!({ size: [0.8, Math.max(2, slot)], align: 0 });
+    const series = (label: string, color: string, counts: number[]): uPlot.Series => ({
       label, fill: color, stroke: color, width: 0, paths: bars, points: { show: false },
-      value: (_u, _v, _s, idx) => (idx === null ? '—' : String(raw[i]![idx] ?? 0)),
+      value: (_u, _v, _s, idx) => (idx === null ? '—' : String(counts[idx] ?? 0)),
     });
     return {
       width, height, cursor, legend: { live: true },
       scales: { x: fixedRange(from / 1000, to / 1000), y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: axes((v) => (Number.isInteger(v) ? String(v) : '')),
-      series: [{ value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toLocaleString()) }, series('Failed', cssVar('--red'), 0), series('Degraded', cssVar('--yellow'), 1), series('Succeeded', cssVar('--green'), 2)],
+      series: [
+        { value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toLocaleString()) },
+        series('Failed', cssVar('--red'), cols.failed),
+        ...(withDegraded ? [series('Degraded', cssVar('--yellow'), cols.degraded)] : []),
+        series('Succeeded', cssVar('--green'), cols.ok),
+      ],
     };
-  }, [cols, from, to, bucket]);
+  }, [cols, from, to, bucket, withDegraded]);
   const total = cols.ok.reduce((a, b) => a + b, 0) + cols.degraded.reduce((a, b) => a + b, 0) + cols.failed.reduce((a, b) => a + b, 0);
   const failed = cols.failed.reduce((a, b) => a + b, 0);
   return (

@@ -30,7 +30,11 @@ export function TrendChart({ series, from, to, format, label, yMax, height = 220
   }, [series]);
   const options = useCallback((width: number): uPlot.Options => ({
     width, height, cursor, legend: { live: true },
-    scales: { x: fixedRange(from / 1000, to / 1000), y: { range: (_u, min, max) => (yMax !== undefined ? [Math.min(0, min), yMax] : [0, Math.max(10, max * 1.1)]) } },
+    scales: {
+      x: fixedRange(from / 1000, to / 1000),
+      // A rate chart from 0 to 100 % flattens the dips that matter: start below the lowest point.
+      y: { range: (_u, min, max) => (yMax !== undefined ? [Math.max(0, Math.floor(((min ?? 0) - 0.02) * 10) / 10), yMax] : [0, Math.max(10, max * 1.1)]) },
+    },
     axes: axes((v) => format(v)),
     series: [
       { value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toLocaleString()) },

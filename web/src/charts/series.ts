@@ -12,6 +12,7 @@ export interface StatusColumns {
 
 /** Bucket width for a range: about 120 bars, on round numbers. */
 export function bucketSeconds(rangeHours: number): number {
+  if (rangeHours <= 1) return 30;
   if (rangeHours <= 24) return 600;
   if (rangeHours <= 168) return 3_600;
   return 6 * 3_600;

@@ -40,7 +40,6 @@ export function IntegrationCard({ view }: { view: HealthView }) {
         </div>
       </dl>
       {view.error && view.status !== 'green' && <ErrorAdvice error={view.error} status={view.status} />}
-      {view.reauthRequired && <p className="integration__reauth">Pulse lost access to {providerName(view.provider)}. Reconnect to sign in again; it takes a few seconds.</p>}
       <footer className="integration__actions">
         {view.reauthRequired && <ReconnectButton integrationId={view.integrationId} name={view.displayName} />}
         <CheckNow view={view} />

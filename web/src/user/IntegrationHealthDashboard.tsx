@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { ApiError } from '../api/http';
-import { timeRanges, type HealthDetail, type TimeRange } from '../api/types';
+import { historyRanges, type HealthDetail, type HistoryRange } from '../api/types';
 import { LatencyChart, StatusHistoryChart, ChartSkeleton } from '../charts/lazy';
 import { latency, providerName } from '../lib/format';
 import { useChangeFlash } from '../lib/useChangeFlash';
@@ -52,7 +52,7 @@ function Header({ view }: { view: HealthDetail }) {
       <dl className="facts facts--wide">
         <div><dt>Last successful sync</dt><dd><Timestamp iso={view.lastSuccessAt} empty="not yet" /></dd></div>
         <div><dt>Last checked</dt><dd><Timestamp iso={view.lastCheckedAt} empty="not yet" /></dd></div>
-        <div><dt>Next check</dt><dd><Timestamp iso={view.nextCheckAt} empty="—" /></dd></div>
+        <div><dt>Next check</dt><dd><Timestamp iso={view.nextCheckAt} empty="—" future /></dd></div>
         <div><dt>Latency</dt><dd className="tabular">{latency(view.latencyMs)}</dd></div>
         <div><dt>Failures in a row</dt><dd className="tabular">{view.consecutiveFailures}</dd></div>
         <div><dt>Checks run</dt><dd className="tabular">{view.checkCount.toLocaleString()}</dd></div>
@@ -83,9 +83,9 @@ function HeaderSkeleton() {
   );
 }
 
-function History({ id, range }: { id: string; range: TimeRange }) {
+function History({ id, range }: { id: string; range: HistoryRange }) {
   const q = useChartHistory(id, range);
-  const label = timeRanges.find((r) => r.value === range)!.label;
+  const label = historyRanges.find((r) => r.value === range)!.label;
   return (
     <div className="chart-grid">
       <section className="card section" aria-labelledby="status-chart-heading">
@@ -106,7 +106,7 @@ function History({ id, range }: { id: string; range: TimeRange }) {
 
 export function IntegrationHealthDashboard({ id }: { id: string }) {
   const q = useIntegration(id);
-  const [range, setRange] = useState<TimeRange>('24h');
+  const [range, setRange] = useState<HistoryRange>('24h');
   useHistoryFollowsLive(id, q.data?.lastCheckedAt);
   useEffect(() => {
     document.title = `${q.data?.displayName ?? 'Integration'} · Pulse`;
@@ -136,7 +136,7 @@ export function IntegrationHealthDashboard({ id }: { id: string }) {
           <div className="section-bar">
             <h2 className="section-bar__title">History</h2>
             <SegmentedControl label="Time range" value={range} onChange={setRange}
-              options={timeRanges.map((r) => ({ value: r.value, label: `Last ${r.label}`, short: r.value }))} />
+              options={historyRanges.map((r) => ({ value: r.value, label: `Last ${r.label}`, short: r.value }))} />
           </div>
           <History id={id} range={range} />
           <RecentChecks integrationId={id} name={q.data?.displayName ?? 'integration'} range={range} />

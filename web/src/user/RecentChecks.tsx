@@ -1,6 +1,6 @@
 // The recent checks of one integration: filter, sort, each check's steps, CSV of what is loaded.
 import { useMemo, useState } from 'react';
-import type { RawCheck, TimeRange } from '../api/types';
+import type { HistoryRange, RawCheck } from '../api/types';
 import { codeLabel, latency } from '../lib/format';
 import { toCsv, downloadText } from '../lib/csv';
 import { ErrorState } from '../ui/ErrorState';
@@ -47,7 +47,7 @@ function Steps({ c }: { c: RawCheck }) {
   );
 }
 
-export function RecentChecks({ integrationId, name, range }: { integrationId: string; name: string; range: TimeRange }) {
+export function RecentChecks({ integrationId, name, range }: { integrationId: string; name: string; range: HistoryRange }) {
   const q = useRecentChecks(integrationId, range);
   const [outcome, setOutcome] = useState<Outcome>('all');
   const [trigger, setTrigger] = useState<Trigger>('all');
@@ -138,7 +138,7 @@ export function RecentChecks({ integrationId, name, range }: { integrationId: st
             <tbody>
               {rows.map((c) => (
                 <tr key={`${c.checkedAt}-${c.trigger}-${c.attempt}`}>
-                  <td><Timestamp iso={c.checkedAt} /></td>
+                  <td><Timestamp iso={c.checkedAt} clock /></td>
                   <td><Outcome c={c} /></td>
                   <td>{triggerLabel(c)}</td>
                   <td className="num tabular">{latency(c.durationMs)}</td>

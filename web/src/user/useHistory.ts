@@ -1,20 +1,20 @@
 // History for the integration page: what the charts need for a range, and the recent checks
-// table (raw checks, 50 at a time, older pages on demand).
+// table (raw checks, 25 at a time, older pages on demand).
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { fetchHistory } from '../api/userApi';
-import { rangeHours, type RawCheck, type Rollup, type TimeRange } from '../api/types';
+import { rangeHours, type HistoryRange, type RawCheck, type Rollup } from '../api/types';
 import type { History } from '../charts/series';
 
 export const historyKey = (id: string) => ['history', id] as const;
 
-/** Raw checks for a day (individual points are what people look at), hourly rollups beyond. */
-export function useChartHistory(id: string, range: TimeRange) {
+/** Raw checks up to a day (individual points are what people look at), hourly rollups beyond. */
+export function useChartHistory(id: string, range: HistoryRange) {
   return useQuery({
     queryKey: [...historyKey(id), 'chart', range],
     queryFn: async ({ signal }): Promise<History & { from: number; to: number }> => {
       const to = Date.now();
       const from = to - rangeHours(range) * 3_600_000;
-      if (range === '24h') {
+      if (range === '1h' || range === '24h') {
         const checks: RawCheck[] = [];
         let before: string | null = null;
         // Up to 3,000 checks: a day at a 30-second interval.
@@ -34,13 +34,13 @@ export function useChartHistory(id: string, range: TimeRange) {
   });
 }
 
-export function useRecentChecks(id: string, range: TimeRange) {
+export function useRecentChecks(id: string, range: HistoryRange) {
   return useInfiniteQuery({
     queryKey: [...historyKey(id), 'checks', range],
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam, signal }) => {
       const from = new Date(Date.now() - rangeHours(range) * 3_600_000);
-      const res = await fetchHistory(id, { from, before: pageParam, granularity: 'raw', limit: 50 }, signal);
+      const res = await fetchHistory(id, { from, before: pageParam, granularity: 'raw', limit: 25 }, signal);
       return { items: res.items as RawCheck[], nextBefore: res.nextBefore };
     },
     getNextPageParam: (last) => last.nextBefore,
