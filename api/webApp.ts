@@ -13,7 +13,7 @@ export function webApp(dist = path.join(projectRoot, 'web', 'dist')): Router {
   router.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
   router.use(express.static(dist, { index: false, maxAge: '1h' }));
   // index.html names the current chunks, so browsers must revalidate it after every deploy.
-  router.get(/^\/(?!api\/|ws$|docs\/|metrics$|healthz$|readyz$|assets\/).*/, (_req, res) => {
+  router.get(/^\/(?!\/|api\/|ws$|docs\/|metrics$|healthz$|readyz$|assets\/).*/, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(path.join(dist, 'index.html'));
   });
