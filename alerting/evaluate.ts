@@ -6,7 +6,7 @@ import { alertKey } from './ids.js';
 import { forgetIntegration, saveIntegration, withCheck, withLifecycle } from './integrations.js';
 import { acknowledge, resolve, type Pass } from './noise.js';
 import { evaluateIntegration, evaluateProvider, sweep } from './scopes.js';
-import { advanceClock, drop, invalidate, put, rulesInOrder, type AlertEntry, type EvaluatorState } from './state.js';
+import { advanceClock, drop, put, rulesInOrder, type AlertEntry, type EvaluatorState } from './state.js';
 import type { AlertRule, AlertScope, AlertTransition, EvaluatorInput, EvaluatorSettings } from './types.js';
 import { countCheck } from './windows.js';
 
@@ -57,7 +57,7 @@ export function evaluate(state: EvaluatorState, input: EvaluatorInput, settings:
 function onCheck(pass: Pass, check: HealthChecked): void {
   const { state } = pass;
   const ok = check.outcome === 'succeeded';
-  if (check.integrationId in state.departed) {
+  if (Object.hasOwn(state.departed, check.integrationId)) {
     // In flight when its integration was disconnected: still a fact about the provider.
     countCheck(state, check.provider, check.completedAt, ok, check.durationMs);
     evaluateProvider(pass, check.provider);
@@ -107,7 +107,6 @@ function saveRule(pass: Pass, rule: AlertRule): void {
   const { state } = pass;
   const prior = state.rules[rule.id];
   put(state, 'rules', rule.id, rule);
-  invalidate(state, 'rules');
   if (!prior) return;
   // Alerts raised under the old definition close if the new one no longer stands behind them.
   const kindChanged = prior.kind !== rule.kind;
@@ -128,5 +127,4 @@ function deleteRule(pass: Pass, ruleId: string): void {
     drop(state, 'alerts', key);
   }
   drop(state, 'rules', ruleId);
-  invalidate(state, 'rules');
 }

@@ -1,19 +1,12 @@
 // From "the condition holds or not" to as few notifications as are useful: one open alert per
 // (rule, scope), a cooldown after each resolve, damping of scopes that flap, suppressions and
 // maintenance windows, inhibition under a provider incident, and escalation of what nobody
-// acknowledged. Conditions come from verdicts.ts; this module decides what to announce.
+// acknowledged. Whether a condition holds comes from verdicts.ts; this module decides what to announce.
 import { escalatedSummary, resolvedSummary } from './describe.js';
 import { alertIdOf, alertKey, scopeKeyOf, transitionIdOf } from './ids.js';
 import { drop, put, rulesInOrder, type AlertEntry, type EvaluatorState } from './state.js';
 import type { AlertResolved, AlertRule, AlertScope, AlertTransition, EvaluatorSettings } from './types.js';
-
-export type Facts = Record<string, string | number | null>;
-
-export interface Verdict {
-  holds: boolean;
-  /** Words and figures for a raise; only called when raising. */
-  describe(): { subject: string; summary: string; facts: Facts };
-}
+import type { Words } from './verdicts.js';
 
 /** One evaluation: where it writes and what it announces. */
 export interface Pass {
@@ -26,13 +19,14 @@ export interface Pass {
 // Integration alerts that a provider-wide incident explains; a stalled check is our own problem, not the provider's.
 const inhibitable = new Set<AlertRule['kind']>(['integration_red', 'consecutive_failures', 'reauth_required']);
 
-export function settle(pass: Pass, rule: AlertRule, scope: AlertScope, verdict: Verdict): void {
+/** `words` is called only for a raise (a closure argument, so the hot path builds no strings). */
+export function settle(pass: Pass, rule: AlertRule, scope: AlertScope, holds: boolean, words: () => Words): void {
   const { state, now } = pass;
   const key = alertKey(rule.id, scope);
   const entry = state.alerts[key];
   const open = entry?.open;
   if (entry && open) {
-    if (verdict.holds) {
+    if (holds) {
       if (open.clearSince !== null) put(state, 'alerts', key, { ...entry, open: { ...open, clearSince: null } });
       return;
     }
@@ -44,10 +38,10 @@ export function settle(pass: Pass, rule: AlertRule, scope: AlertScope, verdict: 
     resolve(pass, rule, key, entry, 'recovered');
     return;
   }
-  if (!verdict.holds) return;
+  if (!holds) return;
   if (entry?.resolvedAt != null && now < entry.resolvedAt + rule.cooldownSeconds * 1000) return;
   if (isSuppressed(state, rule, scope, now) || isInhibited(state, rule, scope)) return;
-  raise(pass, rule, scope, key, entry, verdict);
+  raise(pass, rule, scope, key, entry, words());
 }
 
 function recentTransitions(entry: AlertEntry | undefined, pass: Pass): number[] {
@@ -58,14 +52,14 @@ function recentTransitions(entry: AlertEntry | undefined, pass: Pass): number[] 
 // Only the latest `transitions` times can decide "at least that many in the window".
 const remember = (recent: number[], pass: Pass) => [...recent, pass.now].slice(-Math.max(1, pass.settings.flapping.transitions));
 
-function raise(pass: Pass, rule: AlertRule, scope: AlertScope, key: string, entry: AlertEntry | undefined, verdict: Verdict): void {
+function raise(pass: Pass, rule: AlertRule, scope: AlertScope, key: string, entry: AlertEntry | undefined, said: Words): void {
   const { now } = pass;
   const recent = recentTransitions(entry, pass);
   const flapping = recent.length >= pass.settings.flapping.transitions;
   // A re-raise in the very millisecond of the previous one would repeat its id.
   const openedAt = entry?.lastOpenedAt != null && entry.lastOpenedAt >= now ? entry.lastOpenedAt + 1 : now;
   const alertId = alertIdOf(rule.id, scopeKeyOf(scope), openedAt);
-  const { subject, summary, facts } = verdict.describe();
+  const { subject, summary, facts } = said;
   put(pass.state, 'alerts', key, {
     ruleId: rule.id,
     scope,

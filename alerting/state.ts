@@ -88,8 +88,12 @@ const prefixes: Record<Section, string> = {
 };
 const sectionOfPrefix = new Map(Object.entries(prefixes).map(([section, prefix]) => [prefix, section as Section]));
 
+// Sections are keyed by ids that come from events; without a prototype, an id like
+// "constructor" is just another key.
+const table = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export function emptyState(): EvaluatorState {
-  return { clock: 0, rules: {}, suppressions: {}, integrations: {}, departed: {}, buckets: {}, alerts: {}, dirty: {} };
+  return { clock: 0, rules: table(), suppressions: table(), integrations: table(), departed: table(), buckets: table(), alerts: table(), dirty: table() };
 }
 
 type Value<S extends Section> = EvaluatorState[S][string];
@@ -97,6 +101,7 @@ type Value<S extends Section> = EvaluatorState[S][string];
 export function put<S extends Section>(state: EvaluatorState, section: S, id: string, value: Value<S>): void {
   (state[section] as Record<string, Value<S>>)[id] = value;
   state.dirty[`${prefixes[section]}:${id}`] = true;
+  if (section === 'rules') invalidate(state, RULES);
 }
 
 /** Marks an entry changed in place (hot paths mutate window buckets rather than copy them). */
@@ -106,9 +111,10 @@ export function touch(state: EvaluatorState, section: Section, id: string): void
 
 export function drop(state: EvaluatorState, section: Section, id: string): void {
   const entries = state[section] as Record<string, unknown>;
-  if (!(id in entries)) return;
+  if (!Object.hasOwn(entries, id)) return;
   delete entries[id];
   state.dirty[`${prefixes[section]}:${id}`] = true;
+  if (section === 'rules') invalidate(state, RULES);
 }
 
 /** Time only moves forward: a late event does not take the evaluator back in time. */
@@ -124,13 +130,15 @@ function read(state: EvaluatorState, key: string): unknown {
   if (key === 'clock') return state.clock;
   const colon = key.indexOf(':');
   const section = sectionOfPrefix.get(key.slice(0, colon));
-  return section ? (state[section] as Record<string, unknown>)[key.slice(colon + 1)] : undefined;
+  const entries = section && (state[section] as Record<string, unknown>);
+  const id = key.slice(colon + 1);
+  return entries && Object.hasOwn(entries, id) ? entries[id] : undefined;
 }
 
 /** What to write to the changelog: entries changed since the last call (value null = deleted), as copies. */
 export function takeChanges(state: EvaluatorState): { key: string; value: unknown | null }[] {
   const keys = Object.keys(state.dirty).sort();
-  state.dirty = {};
+  state.dirty = table();
   return keys.map((key) => {
     const value = read(state, key);
     return { key, value: value === undefined ? null : structuredClone(value) };
@@ -156,6 +164,8 @@ export function restoreState(entries: Iterable<{ key: string; value: unknown }>)
   return state;
 }
 
+const RULES = 'rules in order';
+
 // Derived caches live beside the state, never in it: a JSON copy or a restore starts without
 // them and rebuilds them from the entries.
 const caches = new WeakMap<EvaluatorState, Map<string, unknown>>();
@@ -172,11 +182,11 @@ export function cachedIfBuilt<T>(state: EvaluatorState, name: string): T | undef
   return caches.get(state)?.get(name) as T | undefined;
 }
 
-export function invalidate(state: EvaluatorState, name: string): void {
+function invalidate(state: EvaluatorState, name: string): void {
   caches.get(state)?.delete(name);
 }
 
 /** Rules in id order, so every run (live, restored, backtest) evaluates them in the same order. */
 export function rulesInOrder(state: EvaluatorState): AlertRule[] {
-  return cached(state, 'rules', (s) => Object.keys(s.rules).sort().map((id) => s.rules[id] as AlertRule));
+  return cached(state, RULES, (s) => Object.keys(s.rules).sort().map((id) => s.rules[id] as AlertRule));
 }

@@ -13,6 +13,8 @@ import { probeRoutes, type ProbeDeps } from './routes/probes.js';
 import path from 'node:path';
 import { projectRoot } from '../platform/config.js';
 import { integrationRoutes, type IntegrationRoutesDeps } from './routes/integrations.js';
+import { integrationAlertRoutes } from './routes/integrationAlerts.js';
+import { recordUserContact } from './userContacts.js';
 import { webApp } from './webApp.js';
 import { shareSocketAccess } from './realtime/access.js';
 import type { IncomingMessage } from 'node:http';
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // Every route is declared through api/openapi/registry.ts, so /api/openapi.json lists it (docs/api.md).
-  app.use('/api/integrations', requireUser(deps.jwtSecret), integrationRoutes(deps));
+  app.use('/api/integrations', requireUser(deps.jwtSecret), recordUserContact(deps.db), integrationAlertRoutes(deps), integrationRoutes(deps));
   // The provider sends the browser back here; the signed state authenticates it.
   app.use('/api/oauth', oauthRoutes(deps));
   // Troubleshooting docs behind the docsUrl of every error (DOCS_BASE_URL defaults to /docs).

@@ -15,6 +15,8 @@ export type Audience = 'pulse-user' | 'pulse-admin';
 
 export interface AuthedLocals {
   userId: string;
+  /** The token's `email` claim, if any: where alert mail about the user's integrations goes. */
+  userEmail?: string;
 }
 
 export interface AdminLocals {
@@ -22,11 +24,19 @@ export interface AdminLocals {
   adminEmail: string;
 }
 
-function issue(secret: string, subject: string, audience: Audience, ttlSeconds: number): string {
-  return jwt.sign({}, secret, { algorithm: 'HS256', subject, audience, expiresIn: ttlSeconds, issuer: 'pulse' });
+function issue(secret: string, subject: string, audience: Audience, ttlSeconds: number, claims: Record<string, string> = {}): string {
+  return jwt.sign(claims, secret, { algorithm: 'HS256', subject, audience, expiresIn: ttlSeconds, issuer: 'pulse' });
 }
 
-export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 * 3600) => issue(secret, userId, 'pulse-user', ttlSeconds);
+export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 * 3600, email?: string) =>
+  issue(secret, userId, 'pulse-user', ttlSeconds, email ? { email } : {});
+
+/** The `email` claim of a verified token, when it is a plausible address. */
+function emailClaim(token: string): string | undefined {
+  const claims = jwt.decode(token);
+  const email = typeof claims === 'object' && claims ? claims.email : undefined;
+  return typeof email === 'string' && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+}
 
 export function verifyToken(secret: string, token: string, audience: Audience): string | null {
   try {
@@ -47,6 +57,8 @@ function bearer(audience: Audience, secret: string, onAuthed: (locals: Record<st
       return;
     }
     onAuthed(res.locals, sub);
+    const email = emailClaim(match![1] as string);
+    if (email) res.locals.userEmail = email;
     next();
   };
 }

@@ -11,8 +11,8 @@
 //   plus the inputs from the snapshot's offsets up to the group's committed offsets, evaluated
 //   again WITHOUT emitting (their transitions were committed before). The core is
 //   deterministic, so this re-derives exactly the state the previous owner had.
-// - On the very first start (no committed offsets) history up to now is read without
-//   emitting, so deploying alerting does not page anyone about last month.
+// - On the group's very first start (no committed offsets at all) history up to now is read
+//   without emitting, so deploying alerting does not page anyone about last month.
 import { randomUUID } from 'node:crypto';
 import { alertRuleSchema, emptyState, evaluate, restoreState, takeChanges, type EvaluatorState } from '../alerting/index.js';
 import { evaluatorInputOf, InvalidConfigEvent, transitionEvent } from '../alerting/eventMapping.js';
@@ -85,6 +85,9 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     producer ??= await kafka.transactionalProducer(groupId);
     const snapshot = await loadSnapshot(db);
     const committed = await kafka.committedOffsets(groupId, inputs);
+    // The group's very first start: what is on the topics already is history. Later, a
+    // partition without a commit simply had nothing yet, and everything on it is news.
+    const firstStart = committed.every((o) => o.offset === null);
     const replayUntil = new Map<string, bigint>();
     const position = new Map<string, bigint>();
     for (const [topic, partitions] of Object.entries(assignment)) {
@@ -92,8 +95,7 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       for (const partition of partitions) {
         const key = offsetKey(topic, partition);
         const c = committed.find((o) => o.topic === topic && o.partition === partition)?.offset ?? null;
-        // Never committed: the log so far is history, evaluated silently.
-        replayUntil.set(key, c ?? highs.find((h) => h.partition === partition)?.high ?? 0n);
+        replayUntil.set(key, c ?? (firstStart ? highs.find((h) => h.partition === partition)?.high ?? 0n : 0n));
         const from = snapshot.offsets.get(key) ?? 0n;
         position.set(key, from);
         consumer?.seek(topic, partition, from);

@@ -14,7 +14,7 @@ import { createTestAdmin } from '../support/adminSession.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { completeOAuth, simulatorAndSettings, type Simulator } from '../support/simulated.js';
 import { seedHistory } from './support/history.js';
-import { freePort, launchBrowser, openPage, overflowing, screenshot, type WatchedPage } from './support/browser.js';
+import { clearScreenshots, freePort, launchBrowser, openPage, overflowing, screenshot, type WatchedPage } from './support/browser.js';
 
 describe('web app in a browser (e2e)', function () {
   this.timeout(120_000);
@@ -56,6 +56,7 @@ describe('web app in a browser (e2e)', function () {
     await connect('Payments API', 'http', { url: `${target.url}/payments` }, 5);
     await connect('Docs MCP', 'mcp', { url: `${sim.url}/mcp/${sim.createAccount({ provider: 'mcp' }).account}` }, 5);
     browser = await launchBrowser();
+    clearScreenshots();
     // The first checks wait for the worker to join its group.
     await eventually(async () => {
       const all = await Promise.all(Object.keys(ids).map(health));
@@ -88,6 +89,14 @@ describe('web app in a browser (e2e)', function () {
     after(async () => {
       expect(w.errors, 'uncaught errors in the page').to.deep.equal([]);
       await w.context.close();
+    });
+
+    it('without a token, explains how to get one', async () => {
+      await page.goto(`${url}/`);
+      await page.getByRole('heading', { name: 'Open Pulse from your product' }).waitFor();
+      await page.getByText('Running Pulse yourself?').click();
+      await page.getByText('npm run pulse -- token <userId>').waitFor();
+      await screenshot(page, '00-sign-in-help');
     });
 
     it('takes the token from the fragment, hides it and shows every integration live', async () => {
@@ -203,6 +212,26 @@ describe('web app in a browser (e2e)', function () {
       expect(await overflowing(page)).to.deep.equal([]);
       await screenshot(page, '08-integration-phone');
     });
+
+    it('follows the system dark mode, keyboard only', async () => {
+      const dark = await openPage(browser, { dark: true, reducedMotion: true });
+      try {
+        await dark.page.goto(`${url}/#token=${token}`);
+        await card(dark.page, 'Work Gmail').waitFor();
+        // Keyboard: skip link first, then into the content; Enter on a name opens its page.
+        await dark.page.keyboard.press('Tab');
+        expect(await dark.page.evaluate(() => document.activeElement?.textContent)).to.equal('Skip to content');
+        await screenshot(dark.page, '09-dashboard-dark');
+        await card(dark.page, 'Work Gmail').getByRole('link', { name: 'Work Gmail', exact: true }).focus();
+        await dark.page.keyboard.press('Enter');
+        await dark.page.getByRole('heading', { name: 'Work Gmail', level: 1 }).waitFor();
+        await dark.page.locator('.chart canvas').first().waitFor();
+        await screenshot(dark.page, '09-integration-dark');
+        expect(dark.errors).to.deep.equal([]);
+      } finally {
+        await dark.context.close();
+      }
+    });
   });
 
   describe('admin portal', () => {
@@ -221,6 +250,7 @@ describe('web app in a browser (e2e)', function () {
       const admin = await createTestAdmin(pulse);
       await page.goto(`${url}/admin`);
       await page.waitForURL(/\/admin\/login\?next=/);
+      await screenshot(page, '10-admin-login');
       await page.getByLabel('Email').fill(admin.email);
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -231,7 +261,7 @@ describe('web app in a browser (e2e)', function () {
       await page.locator('.chart canvas').nth(1).waitFor();
       const providers = page.getByRole('region', { name: 'Providers' });
       for (const p of ['Slack', 'Gmail', 'HTTP service']) await providers.getByRole('link', { name: p }).waitFor();
-      await screenshot(page, '10-admin-overview');
+      await screenshot(page, '11-admin-overview');
     });
 
     it('exports the integration list as CSV', async () => {
@@ -246,12 +276,12 @@ describe('web app in a browser (e2e)', function () {
       await page.getByRole('region', { name: 'Providers' }).getByRole('link', { name: 'Gmail' }).click();
       await page.getByRole('heading', { name: 'Gmail', level: 1 }).waitFor();
       await page.locator('.chart canvas').first().waitFor();
-      await screenshot(page, '11-admin-provider');
+      await screenshot(page, '12-admin-provider');
       await page.getByRole('link', { name: /Work Gmail/ }).click();
       await page.getByRole('heading', { name: 'Work Gmail', level: 1 }).waitFor();
       await page.getByText('e2e-user').first().waitFor();
       await page.locator('.advice').waitFor();
-      await screenshot(page, '12-admin-integration');
+      await screenshot(page, '13-admin-integration');
     });
 
     it('shows the audit log with the sign-ins and the export', async () => {
@@ -259,7 +289,7 @@ describe('web app in a browser (e2e)', function () {
       await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
       await page.getByRole('cell', { name: 'export' }).first().waitFor();
       await page.getByRole('cell', { name: 'admin.login' }).first().waitFor();
-      await screenshot(page, '13-admin-audit');
+      await screenshot(page, '14-admin-audit');
     });
 
     it('replays a projection and shows its progress to the end', async () => {
@@ -269,7 +299,7 @@ describe('web app in a browser (e2e)', function () {
       await page.getByRole('button', { name: 'Start replay' }).click();
       await page.locator('.replay--done', { hasText: 'admin_audit' }).waitFor({ timeout: 60_000 });
       await page.getByRole('region', { name: 'Dead-letter queues' }).waitFor();
-      await screenshot(page, '14-admin-operations');
+      await screenshot(page, '15-admin-operations');
     });
 
     it('works on a phone with the menu in a drawer', async () => {
@@ -279,7 +309,7 @@ describe('web app in a browser (e2e)', function () {
       await page.getByRole('heading', { name: 'System health', level: 1 }).waitFor();
       await page.locator('.chart canvas').first().waitFor();
       expect(await overflowing(page)).to.deep.equal([]);
-      await screenshot(page, '15-admin-phone');
+      await screenshot(page, '16-admin-phone');
     });
   });
 });

@@ -11,6 +11,7 @@ import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { kill, startPulseProcess } from '../support/processes.js';
 import { decodeAll, readTopic } from '../support/topicReader.js';
 
 interface Mail { to: string[]; raw: string }
@@ -52,6 +53,7 @@ function startReceiver(secret: () => string): Promise<{ server: Server; url: str
 describe('alerting', function () {
   this.timeout(180_000);
   let pulse: RunningPulse;
+  let alerting: RunningPulse;
   let admin: AdminCall;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -61,10 +63,8 @@ describe('alerting', function () {
   before(async () => {
     smtp = await startSmtp();
     receiver = await startReceiver(() => webhookSecret);
-    pulse = await startPulse({
-      roles: ['projectors', 'alerts', 'api'],
-      overrides: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '2', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
-    });
+    pulse = await startPulse({ roles: ['projectors', 'api'], overrides: alertingSettings() });
+    alerting = await startPulse({ roles: ['alerts'], overrides: alertingSettings() });
     admin = await adminSession(pulse);
     const created = await admin('POST', '/api/admin/webhooks', { body: { name: 'ops receiver', url: receiver.url } });
     expect(created.status, created.text).to.equal(201);
@@ -75,10 +75,15 @@ describe('alerting', function () {
   });
 
   after(async () => {
+    await alerting?.stop();
     await pulse?.stop();
     receiver?.server.close();
     await new Promise<void>((r) => (smtp ? smtp.server.close(() => r()) : r()));
   });
+
+  function alertingSettings() {
+    return { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '2', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
+  }
 
   const publish = async (events: (HealthChecked | LifecycleEvent)[]) => {
     const producer = await pulse.rt.kafka.producer();
@@ -163,6 +168,12 @@ describe('alerting', function () {
     const gmail = (await admin('GET', '/api/admin/alerts?provider=gmail&limit=200')).body.alerts;
     expect(gmail.filter((x: any) => x.ruleKind === 'provider_incident')).to.have.length(1);
     expect(gmail.filter((x: any) => x.scope.type === 'integration' && ids.includes(x.scope.integrationId)), 'per-integration alerts held back').to.have.length(0);
+    // The users are told it is not theirs to fix.
+    const told = await pulse.api('GET', '/api/integrations/incidents', { token: pulse.tokenFor('u1') });
+    expect(told.status).to.equal(200);
+    expect(told.body.incidents.map((i: any) => i.message)).to.deep.equal(['Gmail is having problems; nothing for you to do. We will tell you when it recovers.']);
+    const unaffected = await pulse.api('GET', '/api/integrations/incidents', { token: pulse.tokenFor('someone-else') });
+    expect(unaffected.body.incidents).to.deep.equal([]);
   });
 
   it('refuses a webhook to a private address unless allow-listed', async () => {
@@ -180,5 +191,54 @@ describe('alerting', function () {
     expect(res.text).not.to.include(webhookSecret);
     const audited = await eventually(async () => (await admin('GET', '/api/admin/audit?action=notification.test')).body.entries[0], 'audited');
     expect(audited.actor).to.equal(admin.email);
+  });
+
+  it('killing the evaluator and notifier mid-stream (SIGKILL) writes no transition twice, loses none, and delivers each under one webhook-id', async function () {
+    this.timeout(300_000);
+    // Real processes, killed without warning while checks keep arriving.
+    await alerting.stop();
+    const ruleId = await createRule({
+      name: 'mcp down', kind: 'consecutive_failures', params: { failures: 2 }, enabled: true, severity: 'warning', provider: 'mcp',
+      cooldownSeconds: 0, escalateAfterSeconds: null, channels: [{ type: 'webhook', webhookId }], escalationChannels: [], notifyOwner: false,
+    });
+    // Two users only: a provider incident (three users at least) must not hold these back.
+    const ids = Array.from({ length: 12 }, () => randomUUID());
+    const user = (i: number) => `mcp-user-${i % 2}`;
+    await publish(ids.map((id, i) => connected(id, user(i), 'mcp')));
+    let proc = startPulseProcess(['alerts'], alertingSettings());
+    try {
+      for (let round = 0; round < 3; round++) {
+        const at = Date.now();
+        const batch = ids.slice(round * 4, round * 4 + 4);
+        // Each integration fails three times, then recovers: one raise and one resolve each.
+        await publish(batch.flatMap((id) => [
+          ...failures(id, user(ids.indexOf(id)), 3, at, 'mcp'),
+          aCheck({ integrationId: id, userId: user(ids.indexOf(id)), provider: 'mcp', startedAt: at + 10_000 }),
+        ]));
+        await new Promise((r) => setTimeout(r, 1_500 + Math.floor(Math.random() * 2_500)));
+        await kill(proc);
+        proc = startPulseProcess(['alerts'], alertingSettings());
+      }
+      await eventually(async () => {
+        const list = await alertsOf(ruleId);
+        return list.length === 12 && list.every((x: any) => x.status === 'resolved');
+      }, 'twelve alerts raised and resolved', 120_000).catch(async (e) => { console.log('DEBUG', JSON.stringify((await alertsOf(ruleId)).map((x: any) => [x.scope.integrationId.slice(0, 6), x.status]))); throw e; });
+      const onTopic = (await transitionsOnTopic()).filter((e: any) => (Object.values(e.payload ?? {})[0] as any)?.alert?.ruleId === ruleId);
+      expect(onTopic, 'each transition written once').to.have.length(24);
+      expect(new Set(onTopic.map((e: any) => e.eventId)).size).to.equal(24);
+
+      // A receiver dedupes on webhook-id (Standard Webhooks): every transition arrives, under one id only.
+      const idsOf = await eventually(async () => {
+        const byTransition = new Map<string, Set<string>>();
+        for (const h of receiver.hooks) {
+          for (const a of h.body.alerts ?? []) if (a.ruleId === ruleId) byTransition.set(a.transitionId, (byTransition.get(a.transitionId) ?? new Set()).add(h.id));
+        }
+        return byTransition.size === 24 ? byTransition : null;
+      }, 'all 24 transitions delivered', 120_000);
+      for (const [transitionId, hookIds] of idsOf) expect(hookIds.size, transitionId).to.equal(1);
+    } finally {
+      await kill(proc);
+      alerting = await startPulse({ roles: ['alerts'], overrides: alertingSettings() });
+    }
   });
 });

@@ -141,17 +141,19 @@ describe('alert evaluator: rule kinds', () => {
     one(w.feed(tick(at(16))), 'AlertResolved');
   });
 
-  it('provider_latency_p95: counts successful checks only and raises when p95 is over the limit', () => {
+  it('provider_latency_p95: raises once more than 1 in 20 successful checks is slow, resolves once no more than that is', () => {
     const w = world(rule('provider-latency-p95'));
-    // Fast failures (refused connections) neither count in the sample nor hide slowness.
-    expect(w.feed(...Array.from({ length: 30 }, (_, i) => fail(`f${i}`, at(1, i), 'connection_refused', { durationMs: 50 })))).to.be.empty;
-    expect(w.feed(...Array.from({ length: 19 }, (_, i) => ok(`s${i}`, at(2, i), { durationMs: 4000 })))).to.be.empty;
-    const raised = one(w.feed(ok('s19', at(2, 30), { durationMs: 4000 })), 'AlertRaised');
-    expect(raised.facts).to.include({ sample: 20, thresholdMs: 3000 });
+    const fast = (n: number, from: number, m = 1) => Array.from({ length: n }, (_, i) => ok(`f${from + i}`, at(m, (from + i) % 60), { durationMs: 200 }));
+    const slow = (n: number, from: number) => Array.from({ length: n }, (_, i) => ok(`s${from + i}`, at(2, from + i), { durationMs: 4000 }));
+    // Fast failures (refused connections) are not in the sample: they would hide the slowness.
+    w.feed(...Array.from({ length: 30 }, (_, i) => fail(`x${i}`, at(1, i), 'connection_refused', { durationMs: 50 })));
+    expect(w.feed(...fast(90, 0), ...slow(5, 0))).to.be.empty; // 5 slow of 95: p95 is still fast
+    const raised = one(w.feed(...slow(1, 5)), 'AlertRaised'); // 6 of 96
+    expect(raised.facts).to.include({ sample: 96, thresholdMs: 3000 });
     expect(raised.facts.p95Ms).to.be.within(3800, 4200); // the sketch's ±5 %
-    expect(raised.summary).to.match(/^Gmail is slow: /);
-    const fast = w.feed(...Array.from({ length: 400 }, (_, i) => ok(`q${i}`, at(3, i % 60), { durationMs: 200 })));
-    expect(one(fast, 'AlertResolved').reason).to.equal('recovered');
+    expect(raised.summary).to.match(/^Gmail is slow: 1 in 20 successful checks took longer than \d+(\.\d)? ms in the last 15 minutes/);
+    expect(w.feed(...fast(5, 100, 3))).to.be.empty; // 6 slow of 101
+    expect(one(w.feed(...fast(1, 105, 3)), 'AlertResolved').reason).to.equal('recovered'); // 6 of 102
   });
 
   it('provider_latency_p95: timeouts are failures, not slowness', () => {

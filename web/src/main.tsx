@@ -11,6 +11,7 @@ import './styles/user.css';
 
 // Before anything renders or logs a URL: move a `#token=` into sessionStorage.
 adoptTokenFromUrl();
+window.addEventListener('hashchange', adoptTokenFromUrl);
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,6 +1,6 @@
 // One headless Chromium (Debian's, driven by playwright-core) for the whole e2e run, pages
 // that record uncaught errors, and screenshots into test-results/screenshots/ (git-ignored).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -8,9 +8,17 @@ import { projectRoot } from '../../../platform/config.js';
 
 export const screenshotDir = path.join(projectRoot, 'test-results', 'screenshots');
 
+/** Empties the screenshot folder, so it shows this run only. */
+export function clearScreenshots(): void {
+  rmSync(screenshotDir, { recursive: true, force: true });
+  mkdirSync(screenshotDir, { recursive: true });
+}
+
 export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu'],
   });
 }
@@ -22,12 +30,13 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, opts: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<WatchedPage> {
+export async function openPage(browser: Browser, opts: { width?: number; height?: number; reducedMotion?: boolean; dark?: boolean } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 880 },
     deviceScaleFactor: 1,
     acceptDownloads: true,
     reducedMotion: opts.reducedMotion ? 'reduce' : 'no-preference',
+    colorScheme: opts.dark ? 'dark' : 'light',
     locale: 'en-GB',
     timezoneId: 'Europe/Paris',
   });

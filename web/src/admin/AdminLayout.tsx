@@ -1,6 +1,6 @@
 // The portal's frame: a sidebar built from adminNav (a drawer on phones), the signed-in
 // admin and sign-out, and the page.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { LogOut, Menu, PulseMark, Close } from '../ui/Icons';
 import { toast } from '../ui/toasts';
@@ -12,6 +12,19 @@ export function AdminLayout({ children }: { children: ReactNode }) {
   const [location, navigate] = useLocation();
   const { email } = useAdminSession();
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+
+  // The drawer (phones) closes with Escape and gives focus back to its button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      toggle.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
 
   useEffect(() => {
     setOpen(false);
@@ -31,7 +44,7 @@ export function AdminLayout({ children }: { children: ReactNode }) {
     <div className={`admin${open ? ' admin--nav-open' : ''}`}>
       <a href="#main" className="skip-link">Skip to content</a>
       <header className="admin__mobilebar">
-        <button type="button" className="icon-button" aria-expanded={open} aria-controls="admin-nav" onClick={() => setOpen(!open)}>
+        <button type="button" ref={toggle} className="icon-button" aria-expanded={open} aria-controls="admin-nav" onClick={() => setOpen(!open)}>
           {open ? <Close size={20} /> : <Menu size={20} />}
           <span className="visually-hidden">{open ? 'Close menu' : 'Open menu'}</span>
         </button>

@@ -18,6 +18,7 @@ export type SignedOutReason = 'none' | 'expired';
 const listeners = new Set<() => void>();
 let signedOutReason: SignedOutReason = 'none';
 let cached: { jwt: string | null; token: UserToken | null } = { jwt: null, token: null };
+const emit = () => listeners.forEach((l) => l());
 
 function decode(jwt: string): UserToken | null {
   const payload = jwt.split('.')[1];
@@ -31,14 +32,21 @@ function decode(jwt: string): UserToken | null {
   }
 }
 
-/** Takes a token from the fragment (once, on load) and removes it from the address bar. */
+/**
+ * Takes a token from the fragment and removes it from the address bar. Runs on load and on
+ * `hashchange`: following a sign-in link while Pulse is open changes only the fragment.
+ */
 export function adoptTokenFromUrl(): void {
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   if (!match?.[1]) return;
   const jwt = decodeURIComponent(match[1]);
-  if (decode(jwt)) sessionStorage.setItem(storageKey, jwt);
+  if (decode(jwt)) {
+    sessionStorage.setItem(storageKey, jwt);
+    signedOutReason = 'none';
+  }
   const rest = window.location.hash.replace(/(^#|&)token=[^&]+/, '$1').replace(/^#&?$/, '');
   history.replaceState(history.state, '', window.location.pathname + window.location.search + rest);
+  emit();
 }
 
 export function currentToken(): UserToken | null {
@@ -48,8 +56,6 @@ export function currentToken(): UserToken | null {
   if (token?.expiresAt != null && token.expiresAt <= Date.now()) return null;
   return token;
 }
-
-const emit = () => listeners.forEach((l) => l());
 
 /** A token the user pasted on the sign-in page. */
 export function adoptToken(jwt: string): boolean {

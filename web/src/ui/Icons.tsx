@@ -22,20 +22,16 @@ export const Link = (p: IconProps) => <Svg {...p}><path d="M10 14a4.5 4.5 0 0 0 
 export const ExternalLink = (p: IconProps) => <Svg {...p}><path d="M14 4h6v6M20 4l-9 9" /><path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" /></Svg>;
 export const ChevronRight = (p: IconProps) => <Svg {...p}><path d="m9 6 6 6-6 6" /></Svg>;
 export const ChevronLeft = (p: IconProps) => <Svg {...p}><path d="m15 6-6 6 6 6" /></Svg>;
-export const ChevronDown = (p: IconProps) => <Svg {...p}><path d="m6 9 6 6 6-6" /></Svg>;
 export const Download = (p: IconProps) => <Svg {...p}><path d="M12 3.5v12M7 10.5l5 5 5-5M4.5 20.5h15" /></Svg>;
 export const Close = (p: IconProps) => <Svg {...p}><path d="M6 6l12 12M18 6 6 18" /></Svg>;
 export const WifiOff = (p: IconProps) => <Svg {...p}><path d="m2 2 20 20M8.5 16.4a5 5 0 0 1 7 0M5 12.9a10 10 0 0 1 5.2-2.7M19 12.9a10 10 0 0 0-2.3-1.6M2 9a15 15 0 0 1 4.2-2.6M22 9a15 15 0 0 0-11.3-3.9M12 20h.01" /></Svg>;
 export const Bolt = (p: IconProps) => <Svg {...p}><path d="M13 2.5 4.5 13.5H12l-1 8 8.5-11H12Z" /></Svg>;
 export const Clock = (p: IconProps) => <Svg {...p}><circle cx="12" cy="12" r="9.5" /><path d="M12 7v5l3.2 2" /></Svg>;
-export const Gauge = (p: IconProps) => <Svg {...p}><path d="M4.3 17.5a9 9 0 1 1 15.4 0" /><path d="m12 13.5 4-5" /><circle cx="12" cy="14" r="1.3" /></Svg>;
-export const Book = (p: IconProps) => <Svg {...p}><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5Z" /><path d="M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5" /></Svg>;
 export const Grid = (p: IconProps) => <Svg {...p}><rect x="3.5" y="3.5" width="7" height="7" rx="1.5" /><rect x="13.5" y="3.5" width="7" height="7" rx="1.5" /><rect x="3.5" y="13.5" width="7" height="7" rx="1.5" /><rect x="13.5" y="13.5" width="7" height="7" rx="1.5" /></Svg>;
 export const Shield = (p: IconProps) => <Svg {...p}><path d="M12 2.5 4 5.5v6c0 5 3.4 8.8 8 10 4.6-1.2 8-5 8-10v-6Z" /><path d="m8.5 12 2.5 2.5 4.5-5" /></Svg>;
 export const Layers = (p: IconProps) => <Svg {...p}><path d="m12 3 9 5-9 5-9-5Z" /><path d="m3 13 9 5 9-5" /></Svg>;
 export const LogOut = (p: IconProps) => <Svg {...p}><path d="M9.5 20.5h-4a2 2 0 0 1-2-2v-13a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9.5" /></Svg>;
 export const Menu = (p: IconProps) => <Svg {...p}><path d="M4 6.5h16M4 12h16M4 17.5h16" /></Svg>;
-export const Filter = (p: IconProps) => <Svg {...p}><path d="M3.5 5h17l-6.5 8v6l-4 1.5V13Z" /></Svg>;
 
 export function PulseMark({ size = 28 }: { size?: number }) {
   return (

@@ -15,11 +15,12 @@ import { ProviderBadge } from '../ui/ProviderBadge';
 import { SegmentedControl } from '../ui/SegmentedControl';
 import { Skeleton } from '../ui/Skeleton';
 import { Timestamp } from '../ui/Timestamp';
-import { CheckNow } from './CheckNow';
+import { CheckNowButton, CheckResult } from './CheckNow';
 import { ErrorAdvice } from './ErrorAdvice';
 import { RecentChecks } from './RecentChecks';
 import { ReconnectButton } from './ReconnectButton';
 import { useIntegration } from './queries';
+import { useCheckNow } from './useCheckNow';
 import { historyKey, useChartHistory } from './useHistory';
 
 /** New checks arrive live; refresh the history they belong to, at most every few seconds. */
@@ -39,6 +40,7 @@ function useHistoryFollowsLive(id: string, lastCheckedAt: string | null | undefi
 
 function Header({ view }: { view: HealthDetail }) {
   const changed = useChangeFlash(view.status);
+  const check = useCheckNow(view);
   return (
     <section className={`card detail-head integration--${view.status}${changed ? ' is-changed' : ''}`} aria-labelledby="integration-title" data-status={view.status}>
       <div className="detail-head__top">
@@ -58,9 +60,10 @@ function Header({ view }: { view: HealthDetail }) {
         <div><dt>Checks run</dt><dd className="tabular">{view.checkCount.toLocaleString()}</dd></div>
       </dl>
       {view.error && view.status !== 'green' && <ErrorAdvice error={view.error} status={view.status} headingLevel={3} />}
-      <div className="integration__actions">
+      <div className="detail-head__actions">
         {view.reauthRequired && <ReconnectButton integrationId={view.integrationId} name={view.displayName} />}
-        <CheckNow view={view} variant={view.reauthRequired ? 'secondary' : 'primary'} />
+        <CheckNowButton check={check} view={view} variant={view.reauthRequired ? 'secondary' : 'primary'} />
+        <CheckResult check={check} view={view} />
       </div>
     </section>
   );
@@ -78,7 +81,7 @@ function HeaderSkeleton() {
       <div className="facts facts--wide">
         {Array.from({ length: 6 }, (_, i) => <div key={i}><Skeleton width="70%" height={12} /><Skeleton width="50%" height={16} style={{ marginTop: 6 }} /></div>)}
       </div>
-      <div className="integration__actions"><Skeleton width={120} height={38} radius={10} /></div>
+      <div className="detail-head__actions"><Skeleton width={120} height={38} radius={10} /></div>
     </div>
   );
 }

@@ -39,7 +39,7 @@ export function IntegrationHealthStatus() {
     return (
       <LoadingRegion label="Loading your integrations">
         <div className="toolbar toolbar--placeholder" />
-        <div className="integration-grid">{Array.from({ length: 6 }, (_, i) => <IntegrationCardSkeleton key={i} />)}</div>
+        <div className="integration-list">{Array.from({ length: 6 }, (_, i) => <IntegrationCardSkeleton key={i} />)}</div>
       </LoadingRegion>
     );
   }
@@ -81,7 +81,7 @@ export function IntegrationHealthStatus() {
       {shown.length === 0 ? (
         <p className="muted empty-filter">No {filterLabels[filter].toLowerCase()} integrations right now.</p>
       ) : (
-        <div className="integration-grid">
+        <div className="integration-list">
           {shown.map((v) => <IntegrationCard key={v.integrationId} view={v} />)}
         </div>
       )}
