@@ -140,7 +140,7 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
         // Fetch position ran ahead of our truth (e.g. the database was restored): go back,
         // once. If the next fetch still starts later, the offsets between hold no records
         // (transaction markers on a transactional topic, compacted records): that gap is fine.
-        plog.warn({ partition: batch.partition, fetched: first.offset.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
+        plog.debug({ partition: batch.partition, fetched: first.offset.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
         rewoundTo.set(batch.partition, checkpoint);
         control.seek(topic, batch.partition, checkpoint);
         return;

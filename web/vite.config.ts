@@ -14,7 +14,8 @@ export default defineConfig({
     port: 5173,
     strictPort: true,
     proxy: {
-      '/api': { target: api, changeOrigin: false },
+      // ws: the admin portal's WebSocket is /api/admin/ws (its cookie is scoped to /api/admin).
+      '/api': { target: api, changeOrigin: false, ws: true },
       '/docs': { target: api },
       '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
     },

@@ -54,7 +54,8 @@ describe('web app in a browser (e2e)', function () {
     await connect('Work Gmail', 'gmail', {}, 2, accounts.gmail);
     await connect('Status page', 'http', { url: `${target.url}/status-page` }, 3600);
     await connect('Payments API', 'http', { url: `${target.url}/payments` }, 5);
-    await connect('Docs MCP', 'mcp', { url: `${sim.url}/mcp/${sim.createAccount({ provider: 'mcp' }).account}` }, 5);
+    accounts.mcp = sim.createAccount({ provider: 'mcp' }).account;
+    await connect('Docs MCP', 'mcp', { url: `${sim.url}/mcp/${accounts.mcp}` }, 2);
     browser = await launchBrowser();
     clearScreenshots();
     // The first checks wait for the worker to join its group.
@@ -261,7 +262,16 @@ describe('web app in a browser (e2e)', function () {
       await page.locator('.chart canvas').nth(1).waitFor();
       const providers = page.getByRole('region', { name: 'Providers' });
       for (const p of ['Slack', 'Gmail', 'HTTP service']) await providers.getByRole('link', { name: p }).waitFor();
+      await page.locator('.admin__live .connection[data-state="live"]').waitFor();
       await screenshot(page, '11-admin-overview');
+    });
+
+    it('updates the integration list live', async () => {
+      const row = page.getByRole('region', { name: 'Integrations' }).getByRole('row', { name: /Docs MCP/ });
+      expect(await row.locator('.health').innerText()).to.equal('Healthy');
+      sim.setFaults(accounts.mcp!, { unauthorized: 'revoked' });
+      await row.locator('.health', { hasText: 'Failing' }).waitFor({ timeout: 30_000 });
+      sim.setFaults(accounts.mcp!, {});
     });
 
     it('exports the integration list as CSV', async () => {

@@ -206,6 +206,8 @@ describe('alerting', function () {
     const user = (i: number) => `mcp-user-${i % 2}`;
     await publish(ids.map((id, i) => connected(id, user(i), 'mcp')));
     let proc = startPulseProcess(['alerts'], alertingSettings());
+    // Topics are not ordered among themselves: let the new process learn the rule before checks arrive.
+    await eventually(async () => (await pulse.rt.db.query('SELECT 1 FROM alert_evaluator_state WHERE key = $1', [`rule:${ruleId}`])).rowCount === 1, 'rule known to the evaluator', 60_000);
     try {
       for (let round = 0; round < 3; round++) {
         const at = Date.now();
@@ -222,7 +224,7 @@ describe('alerting', function () {
       await eventually(async () => {
         const list = await alertsOf(ruleId);
         return list.length === 12 && list.every((x: any) => x.status === 'resolved');
-      }, 'twelve alerts raised and resolved', 120_000).catch(async (e) => { console.log('DEBUG', JSON.stringify((await alertsOf(ruleId)).map((x: any) => [x.scope.integrationId.slice(0, 6), x.status]))); throw e; });
+      }, 'twelve alerts raised and resolved', 120_000);
       const onTopic = (await transitionsOnTopic()).filter((e: any) => (Object.values(e.payload ?? {})[0] as any)?.alert?.ruleId === ruleId);
       expect(onTopic, 'each transition written once').to.have.length(24);
       expect(new Set(onTopic.map((e: any) => e.eventId)).size).to.equal(24);

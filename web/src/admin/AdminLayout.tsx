@@ -5,12 +5,15 @@ import { Link, useLocation } from 'wouter';
 import { LogOut, Menu, PulseMark, Close } from '../ui/Icons';
 import { toast } from '../ui/toasts';
 import { adminLogout } from './adminApi';
+import { ConnectionIndicator } from '../live/ConnectionIndicator';
 import { adminNav } from './adminNav';
+import { useAdminLive } from './useAdminLive';
 import { useAdminSession } from './useAdminSession';
 
 export function AdminLayout({ children }: { children: ReactNode }) {
   const [location, navigate] = useLocation();
-  const { email } = useAdminSession();
+  const { email, signedIn } = useAdminSession();
+  useAdminLive(signedIn);
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
 
@@ -49,6 +52,7 @@ export function AdminLayout({ children }: { children: ReactNode }) {
           <span className="visually-hidden">{open ? 'Close menu' : 'Open menu'}</span>
         </button>
         <span className="brand"><PulseMark size={24} /><span className="brand__name">Pulse admin</span></span>
+        <span className="admin__mobile-live"><ConnectionIndicator /></span>
       </header>
       <aside className="admin__sidebar" id="admin-nav">
         <Link href="/" className="brand admin__brand" aria-label="Pulse admin, system health">
@@ -75,6 +79,7 @@ export function AdminLayout({ children }: { children: ReactNode }) {
             </div>
           ))}
         </nav>
+        <div className="admin__live"><ConnectionIndicator /></div>
         <div className="admin__account">
           <p className="small muted">Signed in as</p>
           <p className="admin__email" title={email ?? ''}>{email ?? 'admin'}</p>

@@ -17,7 +17,8 @@ function Widget({ label, value, hint, tone }: { label: string; value: string; hi
   );
 }
 
-export function MetricsWidgets({ data, rangeLabel }: { data: AdminHealth | undefined; rangeLabel: string }) {
+/** `scoped`: one provider's figures, where "slowest provider" would mean nothing. */
+export function MetricsWidgets({ data, rangeLabel, scoped = false }: { data: AdminHealth | undefined; rangeLabel: string; scoped?: boolean }) {
   if (!data) {
     return (
       <div className="metrics" aria-hidden="true">
@@ -50,7 +51,9 @@ export function MetricsWidgets({ data, rangeLabel }: { data: AdminHealth | undef
       <Widget label={`Checks, last ${rangeLabel}`} value={count(checks)} hint={failed ? `${count(failed)} failed` : 'none failed'} />
       <Widget label="Success rate" value={percent(successRate)} hint="succeeded or degraded" tone={successRate === null ? undefined : successRate >= 0.99 ? 'good' : successRate < 0.95 ? 'bad' : undefined} />
       <Widget label="Average latency" value={latency(avg)} hint="across all checks" />
-      <Widget label="Slowest provider, p95" value={latency(worst?.latencyP95Ms)} hint={worst ? providerName(worst.provider) : 'no checks yet'} />
+      {scoped
+        ? <Widget label="Latency, p95" value={latency(worst?.latencyP95Ms)} hint={worst ? `p99 ${latency(worst.latencyP99Ms)}` : 'no checks yet'} />
+        : <Widget label="Slowest provider, p95" value={latency(worst?.latencyP95Ms)} hint={worst ? providerName(worst.provider) : 'no checks yet'} />}
     </div>
   );
 }

@@ -58,7 +58,7 @@ export function MonitoringPage({ provider }: { provider?: string }) {
       ) : (
         <>
           {q.error && <ErrorState compact title="Showing the last figures we could load" error={q.error} onRetry={() => void q.refetch()} />}
-          <MetricsWidgets data={q.data} rangeLabel={rangeLabel} />
+          <MetricsWidgets data={q.data} rangeLabel={rangeLabel} scoped={!!provider} />
           <h2 className="section-bar__title section-bar__title--spaced">Trends</h2>
           {q.data ? <ProviderTrends providers={q.data.providers} from={from} to={to} rangeLabel={rangeLabel} />
             : <div className="chart-grid"><div className="card section"><ChartSkeleton height={220} /></div><div className="card section"><ChartSkeleton height={220} /></div></div>}

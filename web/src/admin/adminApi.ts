@@ -21,6 +21,9 @@ function ended(byServer = true) {
   listeners.forEach((l) => l());
 }
 
+/** The server closed the portal's WebSocket because the session ended. */
+export const adminSessionEndedByServer = () => ended(true);
+
 async function guarded<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;

@@ -56,7 +56,8 @@ export function UPlotChart({ options, data, height, label, empty }: ChartProps) 
 
   return (
     <div className="chart" role="img" aria-label={label}>
-      <div ref={box} className="chart__canvas" style={{ height: height + 34 }} />
+      {/* The legend wraps on narrow screens: reserve one line, grow if it needs more. */}
+      <div ref={box} className="chart__canvas" style={{ minHeight: height + 34 }} />
       {empty && <p className="chart__empty">{empty}</p>}
     </div>
   );

@@ -28,7 +28,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
     let everLive = false;
-    const socket = new LiveSocket(url, () => currentToken()?.jwt ?? null, {
+    const socket = new LiveSocket({
+      url,
+      // The token rides in the subprotocol list: browsers cannot set headers on a WebSocket,
+      // and a query string would end up in access logs.
+      protocols: () => {
+        const jwt = currentToken()?.jwt;
+        return jwt ? ['bearer', jwt] : null;
+      },
+      subscribe: { type: 'subscribe', all: true },
+      resume: (since) => ({ type: 'resume', since, all: true }),
+    }, {
       snapshot(views, full) {
         const changes = mergeHealth(qc, views, full);
         if (everLive) announce(changes);

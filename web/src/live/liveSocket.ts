@@ -1,7 +1,8 @@
-// The WebSocket to /ws (protocol: api/realtime/README.md), kept alive for as long as the
-// dashboard is open: subscribe to all my integrations, remember the highest version seen,
-// and after any drop reconnect with backoff and `resume` from that version so nothing that
-// changed while we were away is missed. Framework-free; LiveProvider wires it to React Query.
+// A health WebSocket (protocol: api/realtime/README.md), kept alive for as long as a page
+// needs it: subscribe, remember the highest version seen, and after any drop reconnect with
+// backoff and `resume` from that version so nothing that changed meanwhile is missed. Used
+// by the dashboard (/ws, user token) and the admin portal (/api/admin/ws, session cookie).
+// Framework-free; LiveProvider and useAdminLive wire it to React Query.
 import type { HealthView } from '../api/types';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -13,6 +14,15 @@ type ServerFrame =
   | { type: 'error'; code: string; message: string }
   | { type: 'pong' };
 
+export interface LiveSocketOptions {
+  url: string;
+  /** Subprotocols to offer (the user's token rides here), or null while there is nothing to connect with. */
+  protocols: () => string[] | null;
+  /** The first subscription, and the same subscription resumed from a version. */
+  subscribe: object;
+  resume: (since: number) => object;
+}
+
 export interface LiveSocketHandlers {
   /** `full`: the answer to a fresh subscribe (every integration); otherwise a resume catch-up. */
   snapshot(views: HealthView[], full: boolean): void;
@@ -21,6 +31,8 @@ export interface LiveSocketHandlers {
   state(state: LiveState): void;
   /** The socket keeps failing before it opens: perhaps the token is no longer accepted. */
   connectFailing(): void;
+  /** The server ended the session (admin sockets: 4401); no reconnect follows. */
+  sessionEnded?(): void;
 }
 
 const pingEveryMs = 20_000;
@@ -37,7 +49,7 @@ export class LiveSocket {
   private stopped = false;
   private current: LiveState = 'connecting';
 
-  constructor(private readonly url: string, private readonly token: () => string | null, private readonly on: LiveSocketHandlers) {}
+  constructor(private readonly opts: LiveSocketOptions, private readonly on: LiveSocketHandlers) {}
 
   start(): void {
     window.addEventListener('online', this.onOnline);
@@ -74,25 +86,29 @@ export class LiveSocket {
   }
 
   private connect() {
-    const jwt = this.token();
-    if (!jwt || this.stopped) return;
+    const protocols = this.opts.protocols();
+    if (!protocols || this.stopped) return;
     if (!navigator.onLine) return this.setState('offline');
     let opened = false;
-    // The token rides in the subprotocol list: browsers cannot set headers on a WebSocket,
-    // and a query string would end up in access logs.
-    const ws = new WebSocket(this.url, ['bearer', jwt]);
+    const ws = new WebSocket(this.opts.url, protocols);
     this.ws = ws;
     ws.onopen = () => {
       opened = true;
       this.failedOpens = 0;
-      this.send(this.version > 0 ? { type: 'resume', since: this.version, all: true } : { type: 'subscribe', all: true });
+      this.send(this.version > 0 ? this.opts.resume(this.version) : this.opts.subscribe);
       this.pingTimer = setInterval(() => this.ping(), pingEveryMs);
     };
     ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.cleanup();
       if (this.stopped) return;
+      if (e.code === 4401) {
+        this.stopped = true;
+        this.setState('offline');
+        this.on.sessionEnded?.();
+        return;
+      }
       if (!opened && ++this.failedOpens >= 2) this.on.connectFailing();
       this.scheduleReconnect();
     };
