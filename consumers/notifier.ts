@@ -110,7 +110,8 @@ export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> 
       let outcome: Outcome = { status: 'sent', attempts: 1 };
       for (const t of transitions) {
         const name = t.scope.type === 'integration' ? await integrationName(t.scope.integrationId) : undefined;
-        const errorCode = t.type === 'AlertRaised' ? (t.facts.errorCode ?? null) : null;
+        // A reauth alert may come from the lifecycle (no check yet): its reason is the error code.
+        const errorCode = t.type === 'AlertRaised' ? (t.facts.errorCode ?? t.facts.reason ?? null) : null;
         const one = await sendEmail([rows[0].email], renderOwnerEmail(t, { errorCode: errorCode === null ? null : String(errorCode), links: deps.links, ...(name ? { integrationName: name } : {}) }));
         if (one.status === 'failed') outcome = one;
       }

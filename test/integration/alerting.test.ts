@@ -2,53 +2,14 @@
 // Kafka, the evaluator's transactions, the notifier's digests to a real SMTP server
 // (smtp-server) and a real HTTP receiver that verifies Standard Webhooks signatures.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { SMTPServer } from 'smtp-server';
-import { verifyWebhook } from '../../alerting/delivery/index.js';
 import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
+import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { kill, startPulseProcess } from '../support/processes.js';
 import { decodeAll, readTopic } from '../support/topicReader.js';
-
-interface Mail { to: string[]; raw: string }
-interface Hook { id: string; body: any; verified: boolean }
-
-function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        // Quoted-printable soft line breaks would split words we look for.
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
-        done();
-      });
-    },
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, mails })));
-}
-
-function startReceiver(secret: () => string): Promise<{ server: Server; url: string; hooks: Hook[] }> {
-  const hooks: Hook[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const verified = verifyWebhook(req.headers as Record<string, string>, body, secret()).ok;
-      hooks.push({ id: String(req.headers['webhook-id']), body: JSON.parse(body), verified });
-      res.writeHead(verified ? 204 : 401).end();
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pulse`, hooks })));
-}
 
 describe('alerting', function () {
   this.timeout(180_000);

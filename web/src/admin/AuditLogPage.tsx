@@ -98,8 +98,10 @@ export function AuditLogPage() {
               <span>To</span>
               <input type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
             </label>
-            <button type="submit" className="button button--primary button--small">Apply</button>
-            <button type="button" className="button button--ghost button--small" onClick={() => { setDraft(empty); setFilters(empty); setCursors([null]); }}>Clear</button>
+            <div className="audit-filters__actions">
+              <button type="submit" className="button button--primary button--small">Apply</button>
+              <button type="button" className="button button--ghost button--small" onClick={() => { setDraft(empty); setFilters(empty); setCursors([null]); }}>Clear</button>
+            </div>
           </form>
         </div>
         {invalid && <p className="field-error" role="alert">{invalid[0]} {invalid[1]}.</p>}
@@ -131,9 +133,9 @@ export function AuditLogPage() {
                     <td><Timestamp iso={e.occurredAt} clock /></td>
                     <td className="small">{e.actor}</td>
                     <td><code className="code-chip">{e.action}</code></td>
-                    <td className="small mono">{e.target ?? <span className="muted">—</span>}</td>
+                    <td className="small mono truncate" title={e.target ?? undefined}>{e.target ?? <span className="muted">—</span>}</td>
                     <td><span className={`pill pill--${e.outcome}`}>{e.outcome}</span></td>
-                    <td className="small"><span className="mono">{e.sourceIp}</span>{e.userAgent && <span className="muted ua" title={e.userAgent}> · {e.userAgent}</span>}</td>
+                    <td className="small"><span className="mono">{e.sourceIp}</span>{e.userAgent && <span className="muted ua" title={e.userAgent}>{e.userAgent}</span>}</td>
                   </tr>
                 ))}
               </tbody>
