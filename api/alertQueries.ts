@@ -3,6 +3,7 @@ import type { Db } from '../platform/db.js';
 
 export interface AlertFilter {
   status?: 'open' | 'resolved';
+  ruleId?: string;
   provider?: string;
   ruleKind?: string;
   severity?: 'warning' | 'critical';
@@ -33,9 +34,10 @@ export async function listAlerts(db: Db, f: AlertFilter) {
         AND ($4::text IS NULL OR severity = $4) AND ($5::text IS NULL OR integration_id = $5) AND ($6::text IS NULL OR user_id = $6)
         AND ($7::boolean IS NULL OR (acknowledged_at IS NOT NULL) = $7)
         AND ($8::bigint IS NULL OR (opened_at, alert_id) < (to_timestamp($8 / 1000.0), $9::text))
+        AND ($11::text IS NULL OR rule_id = $11)
       ORDER BY opened_at DESC, alert_id DESC LIMIT $10`,
     [f.status ?? null, f.provider ?? null, f.ruleKind ?? null, f.severity ?? null, f.integrationId ?? null, f.userId ?? null,
-      f.acknowledged ?? null, f.before?.openedAt ?? null, f.before?.alertId ?? null, f.limit],
+      f.acknowledged ?? null, f.before?.openedAt ?? null, f.before?.alertId ?? null, f.limit, f.ruleId ?? null],
   );
   const last = rows[rows.length - 1];
   return {

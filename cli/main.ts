@@ -71,9 +71,10 @@ for (const t of tokenCommands) {
     .description(`print ${t.what}`)
     .argument(t.subject, 'who the token is for (its `sub`)')
     .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, t.ttl)
-    .action((subject: string, opts: { ttl: number }) => {
+    .option('--email <address>', "the user's email (its `email` claim): where alerts about their integrations are mailed")
+    .action((subject: string, opts: { ttl: number; email?: string }) => {
       ensureDevSecrets();
-      console.log(t.issue(loadConfig().auth.jwtSecret, subject, opts.ttl));
+      console.log(t.issue(loadConfig().auth.jwtSecret, subject, opts.ttl, opts.email));
     });
 }
 

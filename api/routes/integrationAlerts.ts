@@ -56,8 +56,9 @@ export function integrationAlertRoutes(deps: AlertRoutesDeps): Router {
     responses: { 202: { description: 'accepted', body: z.object({ alertId: z.string() }) }, 409: '`already_resolved`: the alert is resolved' },
   }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;
-    const body = validate(ackBody, req.body ?? {});
+    // Someone else's integration is a 404 whatever the body says.
     await ownIntegration(deps.db, userId, req.params.id);
+    const body = validate(ackBody, req.body ?? {});
     const { rows } = await deps.db.query('SELECT status FROM health_check_alerts WHERE alert_id = $1 AND integration_id = $2 AND user_id = $3', [req.params.alertId, req.params.id, userId]);
     if (!rows[0]) throw notFound('alert');
     if (rows[0].status !== 'open') throw new HttpError(409, 'already_resolved', 'this alert is already resolved');

@@ -267,6 +267,8 @@ describe('web app in a browser (e2e)', function () {
     });
 
     it('updates the integration list live', async () => {
+      // The whole test run shares one database: narrow the list to this suite's user.
+      await page.getByLabel('User').fill('e2e-user');
       const row = page.getByRole('region', { name: 'Integrations' }).getByRole('row', { name: /Docs MCP/ });
       expect(await row.locator('.health').innerText()).to.equal('Healthy');
       sim.setFaults(accounts.mcp!, { unauthorized: 'revoked' });
@@ -286,6 +288,7 @@ describe('web app in a browser (e2e)', function () {
       await page.getByRole('heading', { name: 'MCP server', level: 1 }).waitFor();
       await page.locator('.chart canvas').first().waitFor();
       await screenshot(page, '12-admin-provider');
+      await page.getByLabel('User').fill('e2e-user');
       await page.getByRole('link', { name: /Docs MCP/ }).click();
       await page.getByRole('heading', { name: 'Docs MCP', level: 1 }).waitFor();
       await page.getByText('e2e-user').first().waitFor();

@@ -1,12 +1,13 @@
 // The user's REST calls (bearer token). Everything the dashboard reads or does goes through here.
 import { currentToken, tokenRejected } from '../auth/userToken';
 import { ApiError, request } from './http';
+import type { AlertPage, ProviderIncident } from './alertTypes';
 import type { HealthDetail, HealthView, HistoryPage, IntegrationPage } from './types';
 
-async function authed<T>(method: string, path: string, signal?: AbortSignal): Promise<T> {
+async function authed<T>(method: string, path: string, signal?: AbortSignal, body?: unknown): Promise<T> {
   const token = currentToken();
   try {
-    return await request<T>(method, path, { headers: token ? { authorization: `Bearer ${token.jwt}` } : {}, signal });
+    return await request<T>(method, path, { headers: token ? { authorization: `Bearer ${token.jwt}` } : {}, signal, body });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) tokenRejected();
     throw err;
@@ -36,3 +37,14 @@ export function fetchHistory(id: string, q: { from: Date; to?: Date; before?: st
 
 export const requestCheck = (id: string) =>
   authed<{ requestId: string }>('POST', `/api/integrations/${encodeURIComponent(id)}/health/check`);
+
+/** Provider-wide incidents behind some of my failures (nothing for me to fix). */
+export const fetchIncidents = (signal?: AbortSignal) =>
+  authed<{ incidents: ProviderIncident[] }>('GET', '/api/integrations/incidents', signal);
+
+/** Alerts about one of my integrations, newest first (the API returns the latest 50). */
+export const fetchIntegrationAlerts = (id: string, signal?: AbortSignal) =>
+  authed<AlertPage>('GET', `/api/integrations/${encodeURIComponent(id)}/alerts`, signal);
+
+export const acknowledgeIntegrationAlert = (id: string, alertId: string, note?: string) =>
+  authed<{ alertId: string }>('POST', `/api/integrations/${encodeURIComponent(id)}/alerts/${encodeURIComponent(alertId)}/ack`, undefined, note ? { note } : {});

@@ -1,0 +1,176 @@
+// Alerting's shapes as the app uses them (api/routes/adminAlerts.ts, adminAlertRules.ts,
+// adminWebhooks.ts, integrationAlerts.ts, alerting/types.ts on the server). Kept by hand, like
+// types.ts: the web app has no build-time link to the server code.
+
+export type Severity = 'warning' | 'critical';
+
+export const ruleKinds = [
+  'integration_red', 'consecutive_failures', 'reauth_required', 'check_stalled',
+  'provider_failure_rate', 'provider_latency_p95', 'provider_incident',
+] as const;
+export type RuleKind = (typeof ruleKinds)[number];
+
+export const alertProviders = ['gmail', 'google_calendar', 'slack', 'mcp', 'http'] as const;
+
+/** One delivery of one transition to one channel (the channel itself is only in the events). */
+export interface AlertDelivery {
+  transitionId: string;
+  status: 'sent' | 'failed';
+  /** Epoch ms. */
+  at: number;
+  attempts: number;
+  reason?: string;
+}
+
+export interface Alert {
+  alertId: string;
+  ruleId: string;
+  ruleName: string;
+  ruleKind: RuleKind | string;
+  severity: Severity;
+  scope: { type: 'integration' | 'provider'; provider: string; integrationId: string | null };
+  status: 'open' | 'resolved';
+  summary: string;
+  facts: Record<string, string>;
+  flapping: boolean;
+  openedAt: string;
+  escalatedAt: string | null;
+  acknowledgedAt: string | null;
+  /** An admin's email, or `user:<id>` when the integration's owner acknowledged. */
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolution: string | null;
+  notifications: AlertDelivery[];
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  nextBefore: string | null;
+}
+
+export type AlertEventType = 'AlertRaised' | 'AlertEscalated' | 'AlertResolved' | 'AlertAcknowledged' | 'NotificationSent' | 'NotificationFailed';
+
+export interface AlertEvent {
+  type: AlertEventType | string;
+  occurredAt: string;
+  /** The event's own fields: `by`/`note` (acknowledged), `reason` (resolved), `channel`/`attempts`/`reason`/`transitionId` (deliveries). */
+  detail: Record<string, unknown>;
+}
+
+export interface AlertDetail extends Alert {
+  events: AlertEvent[];
+}
+
+export type ChannelRef = { type: 'email'; to: string[] } | { type: 'webhook'; webhookId: string };
+
+export interface RuleParams {
+  failures?: number;
+  windowSeconds?: number;
+  thresholdPercent?: number;
+  thresholdMs?: number;
+  minSample?: number;
+  afterSeconds?: number;
+  minIntegrations?: number;
+  minUsers?: number;
+  failurePercent?: number;
+}
+
+/** What POST/PUT /api/admin/alert-rules take. */
+export interface AlertRuleInput {
+  name: string;
+  kind: RuleKind;
+  params: RuleParams;
+  enabled: boolean;
+  severity: Severity;
+  provider: string | null;
+  cooldownSeconds: number;
+  escalateAfterSeconds: number | null;
+  channels: ChannelRef[];
+  escalationChannels: ChannelRef[];
+  notifyOwner: boolean;
+}
+
+export interface AlertRule extends AlertRuleInput {
+  id: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface Webhook {
+  id: string;
+  name: string;
+  /** scheme://host[:port]; the full URL is never shown again. */
+  urlOrigin: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  updatedAt: string;
+}
+
+/** POST /api/admin/webhooks: the only time the secret is ever sent. */
+export interface CreatedWebhook {
+  id: string;
+  name: string;
+  urlOrigin: string;
+  secret: string;
+}
+
+export interface TestResult {
+  outcome: 'sent' | 'failed';
+  attempts: number;
+  reason: string | null;
+}
+
+export interface Suppression {
+  id: string;
+  ruleId: string | null;
+  provider: string | null;
+  integrationId: string | null;
+  startsAt: string | null;
+  endsAt: string;
+  reason: string;
+  active: boolean;
+  updatedBy: string;
+}
+
+/** POST /api/admin/suppressions: times as epoch ms. */
+export interface SuppressionInput {
+  ruleId: string | null;
+  provider: string | null;
+  integrationId: string | null;
+  startsAt: number | null;
+  endsAt: number;
+  reason: string;
+}
+
+/** A transition the backtest would have produced (alerting/types.ts AlertTransition). */
+export interface BacktestTransition {
+  type: 'AlertRaised' | 'AlertEscalated' | 'AlertResolved';
+  alertId: string;
+  transitionId: string;
+  severity: Severity;
+  scope: { type: 'integration'; integrationId: string; userId: string; provider: string } | { type: 'provider'; provider: string };
+  /** Epoch ms. */
+  occurredAt: number;
+  openedAt: number;
+  summary: string;
+  reason?: string;
+  flapping?: boolean;
+}
+
+export interface BacktestResult {
+  summary: { raised: number; resolved: number; escalated: number; scopes: number; firstAt: number | null; lastAt: number | null };
+  /** The last 500 at most. */
+  transitions: BacktestTransition[];
+  checksReplayed: number;
+  truncated: boolean;
+  from: string;
+  to: string;
+}
+
+/** GET /api/integrations/incidents: a provider-wide problem the user cannot fix. */
+export interface ProviderIncident {
+  provider: string;
+  message: string;
+  summary: string;
+  since: string;
+}
