@@ -118,6 +118,18 @@ describe('alerting', function () {
     expect(events).to.have.length(2);
     // Other suites share this run's topics: leave no rule behind.
     expect((await admin('DELETE', `/api/admin/alert-rules/${ruleId}`)).status).to.equal(202);
+
+    // The same rule, backtested over the stored history, finds what it fired for these two.
+    const rule = (await admin('GET', '/api/admin/alert-rules')).body.rules.find((r: any) => r.id === 'default-integration-red');
+    const { id: _id, updatedAt: _u, updatedBy: _b, ...asInput } = rule;
+    const bt = await admin('POST', '/api/admin/alert-rules/backtest', { body: { rule: { ...asInput, kind: 'consecutive_failures', params: { failures: 2 }, provider: 'http' }, days: 1 } });
+    expect(bt.status, bt.text).to.equal(200);
+    const scopes = bt.body.transitions.filter((t: any) => t.type === 'AlertRaised').map((t: any) => t.scope.integrationId);
+    expect(scopes).to.include.members([a, b]);
+    expect(bt.body.summary.raised).to.be.at.least(2);
+    const badBacktest = await admin('POST', '/api/admin/alert-rules/backtest', { body: { rule: { ...asInput, kind: 'consecutive_failures', params: { failures: 0 } } } });
+    expect(badBacktest.status).to.equal(400);
+    expect(badBacktest.body.error.fields).to.have.property('rule.params.failures');
   });
 
   it('opens one provider incident when many users of one provider fail together, holding back their own alerts', async () => {

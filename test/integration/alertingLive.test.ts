@@ -60,6 +60,13 @@ describe('alerting on a real provider fault', function () {
     expect(mail.raw).to.include(`/integrations/${id}`);
     const mine = await pulse.api('GET', `/api/integrations/${id}/alerts`, { token });
     expect(mine.body.alerts.map((a: any) => [a.ruleId, a.status])).to.deep.include([rule.body.id, 'open']);
+    // The owner takes it on: escalation stops, and the admins see who did.
+    const alertId = mine.body.alerts.find((a: any) => a.ruleId === rule.body.id).alertId;
+    const ack = await pulse.api('POST', `/api/integrations/${id}/alerts/${alertId}/ack`, { token, body: { note: 'reconnecting now' } });
+    expect(ack.status, ack.text).to.equal(202);
+    await eventually(async () => (await admin('GET', `/api/admin/alerts/${alertId}`)).body.acknowledgedBy === 'user:alice', 'acknowledged by the owner');
+    const stranger = await pulse.api('POST', `/api/integrations/${id}/alerts/${alertId}/ack`, { token: pulse.tokenFor('mallory'), body: {} });
+    expect(stranger.status).to.equal(404);
 
     const red = await eventually(async () => { const h = (await pulse.api('GET', `/api/integrations/${id}/health`, { token })).body; return h.reconnectUrl && h; }, 'reconnect link');
     await completeOAuth(pulse, red.reconnectUrl, account);

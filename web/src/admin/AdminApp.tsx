@@ -1,7 +1,7 @@
 // The admin portal (lazy-loaded at /admin; routes below are relative to it). Everything but
 // /login needs a signed-in admin; a lost session sends the admin back to /login and returns
 // them to where they were.
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import '../styles/admin.css';
 import { AdminLayout } from './AdminLayout';
@@ -9,9 +9,23 @@ import { AdminIntegrationPage } from './AdminIntegrationPage';
 import { AuditLogPage } from './AuditLogPage';
 import { LoginPage } from './LoginPage';
 import { MonitoringPage } from './MonitoringPage';
+import { Skeleton } from '../ui/Skeleton';
 import { OperationsPage } from './OperationsPage';
 import { adminSessionExpired } from './adminApi';
 import { useAdminSession } from './useAdminSession';
+
+// Alerting is its own chunk: most visits to the portal are about health, not rules.
+const AlertingSection = lazy(() => import('./alerting/AlertingSection'));
+
+function SectionLoading() {
+  return (
+    <div aria-busy="true">
+      <span className="visually-hidden" role="status">Loading</span>
+      <Skeleton width={220} height={34} style={{ margin: '8px 0 20px' }} />
+      <Skeleton height={320} radius={14} />
+    </div>
+  );
+}
 
 function RequireAdmin({ children }: { children: ReactNode }) {
   const { signedIn } = useAdminSession();
@@ -43,6 +57,7 @@ export default function AdminApp() {
               <Route path="/">{() => <MonitoringPage />}</Route>
               <Route path="/providers/:provider">{(p) => <MonitoringPage key={p.provider} provider={p.provider} />}</Route>
               <Route path="/integrations/:id">{(p) => <AdminIntegrationPage key={p.id} id={p.id} />}</Route>
+              <Route path="/alerting/*?"><Suspense fallback={<SectionLoading />}><AlertingSection /></Suspense></Route>
               <Route path="/operations"><OperationsPage /></Route>
               <Route path="/audit"><AuditLogPage /></Route>
               <Route><NotFound /></Route>

@@ -1,9 +1,8 @@
 // The portal's navigation, as data: a new page is one entry here plus one <Route> in
-// AdminApp.tsx. Alerting (rules, webhooks, alert history and acknowledgement, test
-// notifications, suppression windows) arrives as its own section between Monitoring and
-// Operations once its API exists; see docs/web.md.
+// AdminApp.tsx (the Alerting section's routes live in alerting/AlertingSection.tsx).
 import type { ComponentType } from 'react';
 import { Grid, Layers, Shield } from '../ui/Icons';
+import { Bell, BellOff, Sliders, Webhook } from './alerting/icons';
 
 export interface NavItem {
   href: string;
@@ -23,6 +22,15 @@ export const adminNav: NavSection[] = [
     title: 'Monitoring',
     items: [
       { href: '/', label: 'System health', icon: Grid, matches: (l) => l === '/' || l.startsWith('/providers/') || l.startsWith('/integrations/') },
+    ],
+  },
+  {
+    title: 'Alerting',
+    items: [
+      { href: '/alerting', label: 'Alerts', icon: Bell, matches: (l) => l === '/alerting' || l.startsWith('/alerting/alerts') },
+      { href: '/alerting/rules', label: 'Rules', icon: Sliders, matches: (l) => l.startsWith('/alerting/rules') },
+      { href: '/alerting/webhooks', label: 'Webhooks & tests', icon: Webhook, matches: (l) => l.startsWith('/alerting/webhooks') },
+      { href: '/alerting/suppressions', label: 'Suppressions', icon: BellOff, matches: (l) => l.startsWith('/alerting/suppressions') },
     ],
   },
   {

@@ -1,0 +1,107 @@
+// /admin/alerting/rules: every rule, defaults included. Switch one on or off in place; edit or
+// delete it on its own page.
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import type { AlertRule } from '../../api/alertTypes';
+import { ErrorState, errorText } from '../../ui/ErrorState';
+import { Skeleton } from '../../ui/Skeleton';
+import { toast } from '../../ui/toasts';
+import { ruleInput, saveRule, useRules } from './alertingApi';
+import { Plus } from './icons';
+import { channelsText, conditionText, durationText, kindLabel, scopeText } from './labels';
+import { SeverityBadge } from './SeverityBadge';
+import { Toggle } from './Toggle';
+
+function Row({ rule }: { rule: AlertRule }) {
+  const qc = useQueryClient();
+  const [pending, setPending] = useState<boolean | null>(null);
+  async function toggle(enabled: boolean) {
+    setPending(enabled);
+    try {
+      await saveRule(qc, rule.id, { ...ruleInput(rule), enabled });
+    } catch (err) {
+      toast({ tone: 'error', title: `Could not ${enabled ? 'enable' : 'disable'} “${rule.name}”`, body: errorText(err) });
+    } finally {
+      setPending(null);
+    }
+  }
+  const notifies = channelsText(rule.channels);
+  return (
+    <tr data-rule-id={rule.id} className={rule.enabled ? undefined : 'is-off'}>
+      <th scope="row">
+        <Link href={`/alerting/rules/${encodeURIComponent(rule.id)}`} className="cell-link cell-link--stacked">
+          <span>{rule.name}</span>
+          <span className="muted small">{kindLabel(rule.kind)}</span>
+        </Link>
+      </th>
+      <td className="small">{conditionText(rule)}</td>
+      <td><SeverityBadge severity={rule.severity} /></td>
+      <td className="small">{scopeText(rule.provider)}</td>
+      <td className="small">
+        {notifies}{rule.notifyOwner && <>{notifies === 'Nobody' ? '' : ','} owner</>}
+        <span className="muted rules-table__sub">
+          {rule.escalateAfterSeconds === null ? 'No escalation' : `Escalates after ${durationText(rule.escalateAfterSeconds)} to ${channelsText(rule.escalationChannels).toLowerCase()}`}
+        </span>
+      </td>
+      <td>
+        <Toggle checked={pending ?? rule.enabled} busy={pending !== null} onChange={toggle} label={`Rule “${rule.name}” enabled`} />
+      </td>
+    </tr>
+  );
+}
+
+export function RulesPage() {
+  const q = useRules();
+  useEffect(() => {
+    document.title = 'Alert rules · Pulse admin';
+  }, []);
+  const rules = q.data?.rules ?? [];
+  const enabled = rules.filter((r) => r.enabled).length;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Alert rules</h1>
+          <p className="page-head__lede muted">
+            {q.data ? `${enabled} of ${rules.length} enabled. ` : ''}When to notify someone, and whom. <a href="/docs/alert-rules.md" target="_blank" rel="noopener noreferrer">How rules work</a>
+          </p>
+        </div>
+        <Link href="/alerting/rules/new" className="button button--primary"><Plus size={16} /> New rule</Link>
+      </div>
+      <section className="card section" aria-labelledby="rules-heading">
+        <h2 id="rules-heading" className="visually-hidden">Rules</h2>
+        {q.error && !q.data ? (
+          <ErrorState title="Could not load the rules" error={q.error} onRetry={() => void q.refetch()} />
+        ) : !q.data ? (
+          <div aria-busy="true" className="table-skeleton">
+            <span className="visually-hidden" role="status">Loading rules</span>
+            {Array.from({ length: 7 }, (_, i) => <Skeleton key={i} height={24} style={{ margin: '18px 0' }} />)}
+          </div>
+        ) : rules.length === 0 ? (
+          <div className="empty-state">
+            <h3>No rules</h3>
+            <p>Without rules nothing is ever raised. Start with one about red integrations.</p>
+            <Link href="/alerting/rules/new" className="button button--primary"><Plus size={16} /> New rule</Link>
+          </div>
+        ) : (
+          <div className="table-scroll" role="region" aria-label="Alert rules" tabIndex={0}>
+            <table className="table rules-table">
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Fires when</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Provider</th>
+                  <th scope="col">Notifies</th>
+                  <th scope="col">Enabled</th>
+                </tr>
+              </thead>
+              <tbody>{rules.map((r) => <Row key={r.id} rule={r} />)}</tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
