@@ -1,6 +1,8 @@
-// "/": a one-line verdict for everything, then the IntegrationHealthStatus widget.
+// "/": a one-line verdict for everything, any provider incident behind it, then the
+// IntegrationHealthStatus widget.
 import { useEffect } from 'react';
 import { useIntegrations } from './queries';
+import { IncidentBanner } from './IncidentBanner';
 import { IntegrationHealthStatus } from './IntegrationHealthStatus';
 import { Skeleton } from '../ui/Skeleton';
 
@@ -27,6 +29,7 @@ export function DashboardPage() {
           <p className="page-head__lede"><Verdict /></p>
         </div>
       </div>
+      <IncidentBanner />
       <IntegrationHealthStatus />
     </>
   );

@@ -1,5 +1,5 @@
-// "/integrations/:id": one integration in depth — its state and the fix, status and latency
-// history over 24h / 7d / 30d, and the recent checks with their steps.
+// "/integrations/:id": one integration in depth — its state and the fix, the alerts raised
+// about it, status and latency history over 24h / 7d / 30d, and the recent checks with their steps.
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
@@ -17,6 +17,7 @@ import { Skeleton } from '../ui/Skeleton';
 import { Timestamp } from '../ui/Timestamp';
 import { CheckNowButton, CheckResult } from './CheckNow';
 import { ErrorAdvice } from './ErrorAdvice';
+import { IntegrationAlerts } from './IntegrationAlerts';
 import { RecentChecks } from './RecentChecks';
 import { ReconnectButton } from './ReconnectButton';
 import { useIntegration } from './queries';
@@ -136,6 +137,7 @@ export function IntegrationHealthDashboard({ id }: { id: string }) {
       )}
       {!notFound && (
         <>
+          <IntegrationAlerts id={id} status={q.data?.status} />
           <div className="section-bar">
             <h2 className="section-bar__title">History</h2>
             <SegmentedControl label="Time range" value={range} onChange={setRange}
