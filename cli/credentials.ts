@@ -1,9 +1,11 @@
 // `pulse credentials rotate`: re-seal every stored token with the current (first) key of
-// CREDENTIALS_KEYS, after which the old key can be removed. See docs/security.md.
+// CREDENTIALS_KEYS (OAuth tokens and webhook targets), after which the old key can be removed.
+// See docs/security.md.
 import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import { createDb } from '../platform/db.js';
+import { createWebhookTargetStore } from '../platform/webhookTargets.js';
 
 export function registerCredentialCommands(program: Command): void {
   const credentials = program.command('credentials').description('manage the encrypted OAuth credential store');
@@ -16,6 +18,9 @@ export function registerCredentialCommands(program: Command): void {
         const { rotated, unknownKey } = await createCredentialStore(db, config.credentialKeys).rotate();
         console.log(`re-encrypted ${rotated} integration credential${rotated === 1 ? '' : 's'} with key "${config.credentialKeys[0]?.id}"`);
         if (unknownKey) console.log(`${unknownKey} sealed with keys no longer in CREDENTIALS_KEYS could not be opened; those integrations must be reconnected`);
+        const webhooks = await createWebhookTargetStore(db, config.credentialKeys).rotate();
+        console.log(`re-encrypted ${webhooks.rotated} webhook target${webhooks.rotated === 1 ? '' : 's'} (URL and signing secret)`);
+        if (webhooks.unknownKey) console.log(`${webhooks.unknownKey} webhook targets sealed with unknown keys could not be opened; re-create those webhooks`);
       } finally {
         await db.end();
       }

@@ -13,6 +13,8 @@ export interface WebhookTargetStore {
   save(webhookId: string, target: WebhookTarget): Promise<void>;
   load(webhookId: string): Promise<WebhookTarget | null>;
   remove(webhookId: string): Promise<void>;
+  /** Re-seals every target with the current (first) key; see `pulse credentials rotate`. */
+  rotate(): Promise<{ rotated: number; unknownKey: number }>;
 }
 
 export function createWebhookTargetStore(db: Db, keys: SealingKey[]): WebhookTargetStore {
@@ -35,6 +37,16 @@ export function createWebhookTargetStore(db: Db, keys: SealingKey[]): WebhookTar
     },
     async remove(webhookId) {
       await db.query('DELETE FROM webhook_targets WHERE webhook_id = $1', [webhookId]);
+    },
+    async rotate() {
+      const known = keys.map((k) => k.id);
+      const { rows } = await db.query('SELECT webhook_id FROM webhook_targets WHERE key_id <> $1 AND key_id = ANY($2)', [box.currentKeyId, known]);
+      const { rows: lost } = await db.query('SELECT count(*)::int AS n FROM webhook_targets WHERE NOT (key_id = ANY($1))', [known]);
+      for (const { webhook_id: id } of rows) {
+        const target = await this.load(id);
+        if (target) await this.save(id, target);
+      }
+      return { rotated: rows.length, unknownKey: lost[0].n as number };
     },
   };
 }

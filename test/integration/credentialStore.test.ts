@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../platform/config.js';
 import { createCredentialStore } from '../../platform/credentialStore.js';
 import { createDb, type Db } from '../../platform/db.js';
+import { createWebhookTargetStore } from '../../platform/webhookTargets.js';
 
 describe('credential store (Postgres, AES-256-GCM)', () => {
   let db: Db;
@@ -30,6 +31,16 @@ describe('credential store (Postgres, AES-256-GCM)', () => {
     const { rows } = await db.query('SELECT key_id FROM integration_credentials WHERE integration_id = $1', [id]);
     expect(rows[0].key_id).to.equal('new');
     expect((await createCredentialStore(db, [newKey]).load(id))?.accessToken).to.equal(creds.accessToken);
+  });
+
+  it('keeps webhook URLs and secrets sealed, and re-seals them on rotation', async () => {
+    const id = randomUUID();
+    const target = { url: 'https://hooks.example.com/services/T000/B000/secret-path-token', secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LTEyMzQ1Njc4OTA=' };
+    await createWebhookTargetStore(db, [oldKey]).save(id, target);
+    const { rows } = await db.query('SELECT row_to_json(w)::text AS j FROM webhook_targets w WHERE webhook_id = $1', [id]);
+    expect(rows[0].j).not.to.contain('secret-path-token').and.not.to.contain(target.secret);
+    expect((await createWebhookTargetStore(db, [newKey, oldKey]).rotate()).rotated).to.be.at.least(1);
+    expect(await createWebhookTargetStore(db, [newKey]).load(id)).to.deep.equal(target);
   });
 
   it('lets one refresh run at a time per integration', async () => {
