@@ -18,7 +18,8 @@ import { startHttpTarget, type HttpTarget } from '../simulator/httpTarget.js';
 import { startSimulator } from '../simulator/providerSimulator.js';
 import type { Simulator, SimProvider } from '../simulator/types.js';
 import { ensureDevSecrets } from './devSecrets.js';
-import { startApi, startProjectors, startWorker, stopOnSignal } from './roles.js';
+import { startAlerting, startApi, startProjectors, startWorker, stopOnSignal } from './roles.js';
+import { startMailbox } from '../simulator/mailbox.js';
 
 const demoUser = 'demo-user';
 
@@ -114,6 +115,9 @@ export async function runDemo(): Promise<void> {
   await ensureStackUp();
   const sim = await startOn(3200, (port) => startSimulator({ port }));
   const target = await startOn(3100, (port) => startHttpTarget(port));
+  // Alert mail goes to a local mailbox that writes .eml files, unless an SMTP relay is configured.
+  const mailDir = path.join(stackDir, 'mail');
+  const mailbox = process.env.SMTP_HOST ? null : await startOn(2525, (port) => startMailbox({ port, dir: mailDir }));
   const providerUrls = {
     GOOGLE_APIS_BASE_URL: sim.url,
     GOOGLE_OAUTH_TOKEN_URL: `${sim.url}/token`,
@@ -127,16 +131,18 @@ export async function runDemo(): Promise<void> {
   // Same origin for the app and the API (the admin cookie needs it). Developers running Vite
   // (`npm run web:dev`) set WEB_APP_URL=http://127.0.0.1:5173 so OAuth returns there instead.
   const webAppUrl = process.env.WEB_APP_URL?.replace(/\/+$/, '') ?? apiUrl;
-  const config = loadConfig(undefined, { ...providerUrls, API_PORT: String(port), WEB_APP_URL: webAppUrl });
+  const demoMail: Record<string, string> = mailbox ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailbox.port), ALERT_ADMIN_EMAILS: process.env.ALERT_ADMIN_EMAILS ?? 'admin@pulse.demo', ALERT_DIGEST_SECONDS: '10' } : {};
+  const config = loadConfig(undefined, { ...providerUrls, ...demoMail, API_PORT: String(port), WEB_APP_URL: webAppUrl });
   const logFile = path.join(stackDir, 'logs', 'pulse.log');
   const rt = createRuntime(config, 'pulse', pino.destination({ dest: logFile, mkdir: true, sync: false }));
   step('preparing tables, topics and schemas…');
   await prepare(rt);
-  const roles = [await startProjectors(rt), await startWorker(rt), await startApi(rt)];
-  const api = roles[2] as Awaited<ReturnType<typeof startApi>>;
-  stopOnSignal(rt, [{ stop: () => sim.close() }, { stop: () => target.close() }, ...roles]);
+  const api = await startApi(rt);
+  const roles = [await startProjectors(rt), await startWorker(rt), await startAlerting(rt), api];
+  stopOnSignal(rt, [{ stop: () => sim.close() }, { stop: () => target.close() }, { stop: async () => mailbox?.close() }, ...roles]);
 
-  const token = issueUserToken(config.auth.jwtSecret, demoUser);
+  // The email claim is where alerts about the demo user's own integrations are mailed.
+  const token = issueUserToken(config.auth.jwtSecret, demoUser, 24 * 3600, `${demoUser}@pulse.demo`);
   await seedDemo(rt, api.url, token, target, sim);
   const rows = await demoRows(rt);
   const webBuilt = existsSync(path.join(projectRoot, 'web', 'dist', 'index.html'));
@@ -154,6 +160,7 @@ ${web}
   Demo user   ${demoUser}
   Token       ${token}
   Simulator   ${sim.url}  (Google, Slack and MCP stand-ins)
+  Alert mail  ${mailbox ? `${path.relative(process.cwd(), mailDir)}/*.eml (a local SMTP server on port ${mailbox.port})` : `via ${config.alerting.smtp.host}:${config.alerting.smtp.port}`}
   HTTP target ${target.url}
   Logs        ${path.relative(process.cwd(), logFile)} (JSON)
 

@@ -39,7 +39,7 @@ describe('alerting', function () {
     await alerting?.stop();
     await pulse?.stop();
     receiver?.server.close();
-    await new Promise<void>((r) => (smtp ? smtp.server.close(() => r()) : r()));
+    await smtp?.close();
   });
 
   function alertingSettings() {

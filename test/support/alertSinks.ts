@@ -2,30 +2,13 @@
 // receiver that verifies Standard Webhooks signatures like a customer's endpoint would.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { verifyWebhook } from '../../alerting/delivery/index.js';
+import { startMailbox } from '../../simulator/mailbox.js';
 
-export interface Mail { to: string[]; raw: string }
 export interface Hook { id: string; body: any; verified: boolean }
 
-export function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        // Quoted-printable soft line breaks would split words we look for.
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
-        done();
-      });
-    },
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, mails })));
-}
+/** A real SMTP server collecting mail in memory. */
+export const startSmtp = () => startMailbox();
 
 export function startReceiver(secret: () => string): Promise<{ server: Server; url: string; hooks: Hook[] }> {
   const hooks: Hook[] = [];

@@ -63,7 +63,8 @@ export function RuleChannels({ draft, set, errors }: DraftProps) {
         <Channels which="channels" legend="Notify" hint="When an alert is raised and when it resolves." errors={errors} webhooks={webhooks}
           emails={draft.emails} hooks={draft.webhookIds} onEmails={(emails) => pick({ emails })} onHooks={(webhookIds) => pick({ webhookIds })} />
         {draft.escalate ? (
-          <Channels which="escalationChannels" legend="Escalate to" hint="When nobody has acknowledged it in time." errors={errors} webhooks={webhooks}
+          <Channels which="escalationChannels" legend="Escalate to" errors={errors} webhooks={webhooks}
+            hint={draft.escalationEmails.trim() || draft.escalationWebhookIds.length ? 'When nobody has acknowledged it in time.' : 'When nobody has acknowledged it in time. Pick someone here, or the escalation reaches nobody.'}
             emails={draft.escalationEmails} hooks={draft.escalationWebhookIds}
             onEmails={(escalationEmails) => pick({ escalationEmails })} onHooks={(escalationWebhookIds) => pick({ escalationWebhookIds })} />
         ) : (
