@@ -17,6 +17,13 @@ import { completeOAuth, simulatorAndSettings, type Simulator } from '../support/
 import { freePort, launchBrowser, openPage, overflowing, screenshot, type WatchedPage } from './support/browser.js';
 import { openFromNav, signInToPortal } from './support/portal.js';
 
+/** Toasts would cover what a screenshot is for. */
+async function dismissToasts(page: Page) {
+  const close = page.getByRole('button', { name: 'Dismiss notification' });
+  // One at a time: the list shifts as each goes (and one may time out by itself meanwhile).
+  while (await close.count()) await close.first().click({ timeout: 1_000 }).catch(() => {});
+}
+
 describe('alerting pages in a browser (e2e)', function () {
   this.timeout(120_000);
   let pulse: RunningPulse;
@@ -155,10 +162,12 @@ describe('alerting pages in a browser (e2e)', function () {
       expect(await row.innerText()).to.include('1 webhook').and.include('Escalates after 15 min');
     });
 
-    it('switches a rule off and on in place', async () => {
+    it('switches a rule off and on in place, by keyboard too', async () => {
       const toggle = page.getByRole('switch', { name: 'Rule “Provider p95 latency above 3 s” enabled' });
-      await toggle.click();
+      await toggle.focus();
+      await page.keyboard.press('Space');
       await page.locator('[role="switch"][aria-checked="false"][aria-label="Rule “Provider p95 latency above 3 s” enabled"]:not([aria-busy])').waitFor();
+      await dismissToasts(page);
       await screenshot(page, '23-alerting-rules');
       await toggle.click();
       await page.locator('[role="switch"][aria-checked="true"][aria-label="Rule “Provider p95 latency above 3 s” enabled"]:not([aria-busy])').waitFor();
@@ -226,6 +235,7 @@ describe('alerting pages in a browser (e2e)', function () {
 
     it('fits a phone (360 px)', async () => {
       await page.setViewportSize({ width: 360, height: 780 });
+      await dismissToasts(page);
       await openFromNav(page, 'Alerts');
       await page.getByRole('region', { name: 'Alerts' }).waitFor();
       expect(await overflowing(page)).to.deep.equal([]);
@@ -238,6 +248,19 @@ describe('alerting pages in a browser (e2e)', function () {
       await page.getByLabel('Name', { exact: true }).waitFor();
       expect(await overflowing(page)).to.deep.equal([]);
       await screenshot(page, '29-alerting-rule-phone');
+    });
+
+    it('follows the system dark mode', async () => {
+      const dark = await openPage(browser, { dark: true, reducedMotion: true });
+      try {
+        await signInToPortal(dark.page, url, admin, `/alerting/alerts/${alertId}`);
+        await dark.page.getByTestId('acknowledged-by').waitFor();
+        await dark.page.getByText('Webhook “Ops receiver”').first().waitFor();
+        await screenshot(dark.page, '29-alerting-alert-dark');
+        expect(dark.errors).to.deep.equal([]);
+      } finally {
+        await dark.context.close();
+      }
     });
   });
 
@@ -264,6 +287,9 @@ describe('alerting pages in a browser (e2e)', function () {
       await other.getByRole('button', { name: /Acknowledge/ }).click();
       await other.getByText('Acknowledged by you').waitFor();
       await screenshot(page, '30-user-integration-alerts');
+      await page.setViewportSize({ width: 360, height: 780 });
+      expect(await overflowing(page)).to.deep.equal([]);
+      await page.setViewportSize({ width: 1280, height: 880 });
     });
 
     it('explains a provider incident on the dashboard', async () => {

@@ -8,8 +8,12 @@ import { projectRoot } from '../../../platform/config.js';
 
 export const screenshotDir = path.join(projectRoot, 'test-results', 'screenshots');
 
-/** Empties the screenshot folder, so it shows this run only. */
+let cleared = false;
+
+/** Empties the screenshot folder once per test run (every e2e file calls it), so it shows this run only. */
 export function clearScreenshots(): void {
+  if (cleared) return;
+  cleared = true;
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
 }

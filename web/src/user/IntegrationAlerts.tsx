@@ -51,12 +51,13 @@ function Item({ a, integrationId }: { a: Alert; integrationId: string }) {
               : <>Resolved <Timestamp iso={a.resolvedAt} /></>}
           </span>
         </p>
-        <p className="small">{a.summary}</p>
+        {/* Summaries are written for admins ("… of user 42"); the owner knows whose it is. */}
+        <p className="small">{a.summary.replace(` of user ${me}`, '')}</p>
         {a.acknowledgedAt && <p className="small user-alert__ack"><CheckCircle size={14} /> Acknowledged by {by} <Timestamp iso={a.acknowledgedAt} /></p>}
       </div>
       {a.status === 'open' && !a.acknowledgedAt && (
         <button type="button" className="button button--secondary button--small" onClick={ack} disabled={busy}
-          aria-label={`Acknowledge “${a.ruleName}”`} title="Tell the support team you are on it; they will not be paged about it.">
+          aria-label={`Acknowledge “${a.ruleName}”`}>
           {busy ? 'Acknowledging…' : 'Acknowledge'}
         </button>
       )}
@@ -84,7 +85,10 @@ export function IntegrationAlerts({ id, status }: { id: string; status: HealthSt
           {open.length === 0 ? (
             <p className="muted user-alerts__none">No open alerts about this integration.</p>
           ) : (
-            <ul className="user-alert-list">{open.map((a) => <Item key={a.alertId} a={a} integrationId={id} />)}</ul>
+            <>
+              {open.some((a) => !a.acknowledgedAt) && <p className="muted small user-alerts__hint">Acknowledge an alert to tell the support team you are on it: they will not be paged about it.</p>}
+              <ul className="user-alert-list">{open.map((a) => <Item key={a.alertId} a={a} integrationId={id} />)}</ul>
+            </>
           )}
           {earlier.length > 0 && (
             <details className="user-alerts__earlier">

@@ -3,9 +3,10 @@
 import { useEffect } from 'react';
 import { Link } from 'wouter';
 import { ApiError } from '../../api/http';
-import type { AlertDetail } from '../../api/alertTypes';
+import type { AlertDetail, AlertRule } from '../../api/alertTypes';
 import { query } from '../adminApi';
-import { exactTime } from '../../lib/time';
+import { duration, exactTime } from '../../lib/time';
+import { useNow } from '../../lib/useNow';
 import { ErrorState } from '../../ui/ErrorState';
 import { ChevronRight } from '../../ui/Icons';
 import { Skeleton } from '../../ui/Skeleton';
@@ -22,7 +23,17 @@ function muteHref(a: AlertDetail) {
   return `/alerting/suppressions${query({ ruleId: a.ruleId, integrationId: a.scope.integrationId, provider: a.scope.type === 'provider' ? a.scope.provider : undefined })}`;
 }
 
-function Head({ a, ruleExists }: { a: AlertDetail; ruleExists: boolean }) {
+/** When an open alert nobody has taken on will escalate, if its rule escalates at all. */
+function Escalation({ a, rule }: { a: AlertDetail; rule: AlertRule | undefined }) {
+  if (a.escalatedAt) return <Timestamp iso={a.escalatedAt} />;
+  if (a.status === 'open' && !a.acknowledgedAt && rule?.escalateAfterSeconds) {
+    return <span className="text-yellow">Due <Timestamp iso={new Date(Date.parse(a.openedAt) + rule.escalateAfterSeconds * 1000).toISOString()} future /></span>;
+  }
+  return <span className="muted">No</span>;
+}
+
+function Head({ a, rule }: { a: AlertDetail; rule: AlertRule | undefined }) {
+  useNow();
   const noteOf = a.events.find((e) => e.type === 'AlertAcknowledged')?.detail.note;
   return (
     <section className={`card detail-head alert-head alert-head--${a.status}`} aria-labelledby="alert-title" data-status={a.status}>
@@ -37,20 +48,24 @@ function Head({ a, ruleExists }: { a: AlertDetail; ruleExists: boolean }) {
       <p className="alert-head__summary">{a.summary}</p>
       {a.flapping && <p className="notice alert-head__flapping">Flapping: this changed state often lately, so it resolves only after a stable period.</p>}
       <dl className="facts facts--wide">
-        <div><dt>About</dt><dd><AlertScope scope={a.scope} /></dd></div>
+        <div><dt>About</dt><dd><AlertScope scope={a.scope} summary={a.summary} /></dd></div>
         <div><dt>Opened</dt><dd><Timestamp iso={a.openedAt} /></dd></div>
-        <div><dt>Escalated</dt><dd>{a.escalatedAt ? <Timestamp iso={a.escalatedAt} /> : <span className="muted">No</span>}</dd></div>
+        {a.resolvedAt
+          ? <div><dt>Resolved</dt><dd><Timestamp iso={a.resolvedAt} /><span className="fact-sub">{resolutionText(a.resolution)}</span></dd></div>
+          : <div><dt>Open for</dt><dd className="tabular">{duration((Date.now() - Date.parse(a.openedAt)) / 1000)}</dd></div>}
+        <div><dt>Escalated</dt><dd><Escalation a={a} rule={rule} /></dd></div>
         <div className="alert-head__ack">
           <dt>Acknowledged</dt>
-          <dd data-testid="acknowledged-by">{a.acknowledgedBy ? <>by {acknowledgerText(a.acknowledgedBy)}, <Timestamp iso={a.acknowledgedAt} /></> : <span className="muted">Not yet</span>}</dd>
+          <dd data-testid="acknowledged-by">
+            {a.acknowledgedBy ? <><span className="fact-who">by {acknowledgerText(a.acknowledgedBy)}</span><span className="fact-sub"><Timestamp iso={a.acknowledgedAt} /></span></> : <span className="text-yellow">Not yet</span>}
+          </dd>
         </div>
-        <div><dt>{a.status === 'resolved' ? 'Resolved' : 'Status'}</dt><dd>{a.resolvedAt ? <><Timestamp iso={a.resolvedAt} /> · {resolutionText(a.resolution)}</> : 'Still open'}</dd></div>
       </dl>
       {typeof noteOf === 'string' && noteOf && <blockquote className="timeline__note">{noteOf}</blockquote>}
-      {a.status === 'open' && !a.acknowledgedAt && <AcknowledgeForm alertId={a.alertId} escalates={!a.escalatedAt} />}
+      {a.status === 'open' && !a.acknowledgedAt && <AcknowledgeForm alertId={a.alertId} escalates={!a.escalatedAt && !!rule?.escalateAfterSeconds} />}
       <div className="detail-head__actions">
         <Link href={muteHref(a)} className="button button--secondary button--small"><BellOff size={16} /> Mute…</Link>
-        {ruleExists && <Link href={`/alerting/rules/${encodeURIComponent(a.ruleId)}`} className="button button--ghost button--small">Edit the rule</Link>}
+        {rule && <Link href={`/alerting/rules/${encodeURIComponent(a.ruleId)}`} className="button button--ghost button--small">Edit the rule</Link>}
       </div>
     </section>
   );
@@ -103,7 +118,7 @@ export function AlertDetailPage({ id }: { id: string }) {
         <HeadSkeleton />
       ) : (
         <>
-          <Head a={a} ruleExists={!!rules.data?.rules.some((r) => r.id === a.ruleId)} />
+          <Head a={a} rule={rules.data?.rules.find((r) => r.id === a.ruleId)} />
           <div className="alert-detail-grid">
             <section className="card section" aria-labelledby="timeline-heading">
               <h2 id="timeline-heading" className="section__title">Timeline and deliveries</h2>

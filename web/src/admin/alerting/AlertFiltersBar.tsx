@@ -1,18 +1,17 @@
 // The history's filters, one per API filter; a change applies at once.
 import { alertProviders, ruleKinds } from '../../api/alertTypes';
 import { providerName } from '../../lib/format';
-import { noAlertFilters, type AlertFilters } from './alertingApi';
+import type { AlertFilters } from './alertingApi';
 import { kindLabel } from './labels';
 
 export function AlertFiltersBar({ filters, onChange }: { filters: AlertFilters; onChange: (f: AlertFilters) => void }) {
   const set = (patch: Partial<AlertFilters>) => onChange({ ...filters, ...patch });
-  const any = Object.values(filters).some(Boolean);
   return (
     <div className="toolbar toolbar--compact alert-filters" role="group" aria-label="Filter alerts">
       <label className="select-field">
         <span>Status</span>
         <select value={filters.status} onChange={(e) => set({ status: e.target.value as AlertFilters['status'] })}>
-          <option value="">Open or resolved</option>
+          <option value="">Any status</option>
           <option value="open">Open</option>
           <option value="resolved">Resolved</option>
         </select>
@@ -47,9 +46,6 @@ export function AlertFiltersBar({ filters, onChange }: { filters: AlertFilters; 
           <option value="false">Not acknowledged</option>
         </select>
       </label>
-      <button type="button" className="button button--ghost button--small alert-filters__clear" onClick={() => onChange(noAlertFilters)} disabled={!any}>
-        Clear filters
-      </button>
     </div>
   );
 }

@@ -28,7 +28,7 @@ export function AlertTable({ alerts, refreshing }: { alerts: Alert[]; refreshing
                 <Link href={`/alerting/alerts/${encodeURIComponent(a.alertId)}`} className="cell-link">{a.ruleName}</Link>
                 <span className="alert-table__summary muted small" title={a.summary}>{a.summary}</span>
               </th>
-              <td><AlertScope scope={a.scope} /></td>
+              <td><AlertScope scope={a.scope} summary={a.summary} /></td>
               <td><Timestamp iso={a.openedAt} clock /></td>
               <td>
                 <AlertStatePill alert={a} />

@@ -1,7 +1,6 @@
 // What happened to an alert, in order: raised, escalated, acknowledged, resolved. Under each
 // transition, where it was delivered (and how it went), or where it is still waiting to go.
 import type { AlertEvent, Webhook } from '../../api/alertTypes';
-import { exactTime } from '../../lib/time';
 import { CheckCircle, XOctagon } from '../../ui/Icons';
 import { Timestamp } from '../../ui/Timestamp';
 import { Bell, CheckMark } from './icons';
@@ -65,7 +64,7 @@ export function AlertTimeline({ events, webhooks }: { events: AlertEvent[]; webh
               <strong>{titles[e.type]}</strong>
               {e.type === 'AlertAcknowledged' && <> by {acknowledgerText(String(e.detail.by ?? 'someone'))}</>}
               {e.type === 'AlertResolved' && <>: {resolutionText(String(e.detail.reason ?? ''))}</>}
-              <time className="muted small" dateTime={e.occurredAt} title={exactTime(e.occurredAt)}>{exactTime(e.occurredAt)}</time>
+              <span className="muted small timeline__time"><Timestamp iso={e.occurredAt} clock /></span>
             </p>
             {e.type === 'AlertAcknowledged' && typeof e.detail.note === 'string' && e.detail.note && <blockquote className="timeline__note">{e.detail.note}</blockquote>}
             {e.type === 'AlertEscalated' && <p className="muted small">Nobody acknowledged it in time: sent to the escalation channels.</p>}

@@ -19,6 +19,7 @@ export function AlertsPage() {
     document.title = 'Alerts · Pulse admin';
   }, []);
 
+  const filtered = Object.values(filters).some(Boolean);
   const filter = (f: AlertFilters) => {
     setFilters(f);
     setCursors([null]);
@@ -36,6 +37,7 @@ export function AlertsPage() {
       <section className="card section" aria-labelledby="alert-history-heading">
         <div className="section__head">
           <h2 id="alert-history-heading">History</h2>
+          {filtered && <button type="button" className="button button--ghost button--small" onClick={() => filter(noAlertFilters)}>Clear filters</button>}
         </div>
         <AlertFiltersBar filters={filters} onChange={filter} />
         {q.error && !q.data ? (
@@ -46,7 +48,7 @@ export function AlertsPage() {
             {Array.from({ length: 8 }, (_, i) => <Skeleton key={i} height={22} style={{ margin: '16px 0' }} />)}
           </div>
         ) : q.data.alerts.length === 0 ? (
-          <p className="muted empty-filter">{Object.values(filters).some(Boolean) ? 'No alerts match these filters.' : 'No alerts yet. When a rule fires, its alert appears here.'}</p>
+          <p className="muted empty-filter">{filtered ? 'No alerts match these filters.' : 'No alerts yet. When a rule fires, its alert appears here.'}</p>
         ) : (
           <AlertTable alerts={q.data.alerts} refreshing={q.isPlaceholderData} />
         )}

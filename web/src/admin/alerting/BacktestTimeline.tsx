@@ -3,6 +3,7 @@
 // Plain HTML bars: a handful of intervals need no chart library.
 import type { BacktestTransition } from '../../api/alertTypes';
 import { providerName } from '../../lib/format';
+import { quotedName } from './labels';
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -13,10 +14,9 @@ interface Row { key: string; label: string; intervals: Interval[] }
 
 const scopeKey = (t: BacktestTransition) => (t.scope.type === 'integration' ? `i:${t.scope.integrationId}` : `p:${t.scope.provider}`);
 
-/** Summaries quote the integration's name (“Team Slack”): the friendliest label there is. */
 function scopeLabel(t: BacktestTransition): string {
   if (t.scope.type === 'provider') return providerName(t.scope.provider);
-  const quoted = /“([^”]+)”/.exec(t.summary)?.[1];
+  const quoted = quotedName(t.summary);
   return quoted ? `${quoted} (${providerName(t.scope.provider)})` : `${providerName(t.scope.provider)} ${t.scope.integrationId.slice(0, 8)}`;
 }
 

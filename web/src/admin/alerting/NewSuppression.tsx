@@ -7,6 +7,7 @@ import { useSearch } from 'wouter';
 import { alertProviders } from '../../api/alertTypes';
 import { ApiError } from '../../api/http';
 import { providerName } from '../../lib/format';
+import { exactTime } from '../../lib/time';
 import { ErrorState } from '../../ui/ErrorState';
 import { toast } from '../../ui/toasts';
 import { createSuppression, useRules } from './alertingApi';
@@ -52,7 +53,7 @@ export function NewSuppression() {
         ruleId: ruleId || null, provider: provider || null, integrationId: integrationId.trim() || null,
         startsAt: later ? startMs : null, endsAt, reason,
       });
-      toast({ tone: 'success', title: later ? 'Maintenance window planned' : 'Muted', body: later ? undefined : `Until ${new Date(endsAt).toLocaleString()}.` });
+      toast({ tone: 'success', title: later ? 'Maintenance window planned' : 'Muted', body: later ? `${exactTime(startMs)} to ${exactTime(endsAt)}.` : `Until ${exactTime(endsAt)}.` });
       setReason('');
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, humanizeMessage(v)])));
@@ -114,6 +115,7 @@ export function NewSuppression() {
                 <>
                   <input {...a} type="datetime-local" value={ends} onChange={(e) => setEnds(e.target.value)} />
                   <span className="quick-picks" role="group" aria-label="End after">
+                    <span className="muted small" aria-hidden="true">End in</span>
                     {quick.map((ms) => <button key={ms} type="button" className="button button--ghost button--small" onClick={() => endFrom(ms)}>{durationText(ms / 1000)}</button>)}
                   </span>
                 </>

@@ -45,7 +45,9 @@ export function RuleBasics({ draft, set, errors, onKind }: DraftProps & { onKind
           {errors.severity && <p className="form-field__error">{errors.severity}</p>}
         </div>
         <Field id="rule-provider" label="Provider" error={errors.provider}
-          hint={perIntegration ? 'Only integrations of this provider.' : 'Every provider is watched on its own unless you pick one.'}>
+          hint={perIntegration
+            ? draft.provider ? 'Only integrations of this provider.' : "Every provider's integrations; pick one to narrow it."
+            : draft.provider ? 'Only this provider.' : 'Each provider is watched on its own.'}>
           {(a) => (
             <select {...a} value={draft.provider} onChange={(e) => set({ provider: e.target.value })}>
               <option value="">All providers</option>

@@ -106,6 +106,7 @@ function RuleForm({ rule }: { rule: AlertRule | null }) {
         <RuleCondition draft={draft} set={set} errors={errors.fields} />
         <RuleNoise draft={draft} set={set} errors={errors.fields} />
         <RuleChannels draft={draft} set={set} errors={errors.fields} />
+        <BacktestPanel input={() => inputOf(draft)} canRun={!saving} onFieldErrors={(fields, sent) => showErrors(fields, sent, 'rule.')} />
         {failure !== null && <ErrorState compact title="Could not save the rule" error={failure} />}
         <div className="form-actions">
           <button type="submit" className="button button--primary" disabled={saving || deleting}>{saving ? 'Saving…' : rule ? 'Save changes' : 'Create rule'}</button>
@@ -117,7 +118,6 @@ function RuleForm({ rule }: { rule: AlertRule | null }) {
           )}
         </div>
       </form>
-      <BacktestPanel input={() => inputOf(draft)} canRun={!saving} onFieldErrors={(fields, sent) => showErrors(fields, sent, 'rule.')} />
     </>
   );
 }

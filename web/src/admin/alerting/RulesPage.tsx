@@ -26,7 +26,9 @@ function Row({ rule }: { rule: AlertRule }) {
       setPending(null);
     }
   }
-  const notifies = channelsText(rule.channels);
+  const channels = rule.channels.length ? channelsText(rule.channels) : null;
+  const notifies = [channels, rule.notifyOwner ? 'the owner' : null].filter(Boolean).join(', ') || 'Nobody';
+  const escalation = rule.escalationChannels.length ? channelsText(rule.escalationChannels).toLowerCase() : null;
   return (
     <tr data-rule-id={rule.id} className={rule.enabled ? undefined : 'is-off'}>
       <th scope="row">
@@ -39,9 +41,10 @@ function Row({ rule }: { rule: AlertRule }) {
       <td><SeverityBadge severity={rule.severity} /></td>
       <td className="small">{scopeText(rule.provider)}</td>
       <td className="small">
-        {notifies}{rule.notifyOwner && <>{notifies === 'Nobody' ? '' : ','} owner</>}
+        <span className={notifies === 'Nobody' ? 'text-yellow' : undefined}>{notifies}</span>
         <span className="muted rules-table__sub">
-          {rule.escalateAfterSeconds === null ? 'No escalation' : `Escalates after ${durationText(rule.escalateAfterSeconds)} to ${channelsText(rule.escalationChannels).toLowerCase()}`}
+          {rule.escalateAfterSeconds === null ? 'No escalation'
+            : <>Escalates after {durationText(rule.escalateAfterSeconds)} to {escalation ?? <span className="text-yellow">nobody</span>}</>}
         </span>
       </td>
       <td>

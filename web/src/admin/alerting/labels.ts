@@ -102,10 +102,8 @@ export function channelsText(channels: AlertRule['channels']): string {
   return parts.length ? parts.join(', ') : 'Nobody';
 }
 
+/** Summaries quote an integration's name (Slack “Team Slack” of user 42): the friendliest label there is. */
+export const quotedName = (summary: string) => /“([^”]+)”/.exec(summary)?.[1] ?? null;
+
 /** `user:42` acknowledged from the dashboard; anything else is an admin's email. */
 export const acknowledgerText = (by: string) => (by.startsWith('user:') ? `the owner (user ${by.slice(5)})` : by);
-
-export const transitionLabel = (transitionId: string) => {
-  const kind = transitionId.split(':').pop();
-  return kind === 'raised' ? 'Raised' : kind === 'escalated' ? 'Escalated' : kind === 'resolved' ? 'Resolved' : kind ?? '';
-};
