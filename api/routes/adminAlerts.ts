@@ -32,6 +32,7 @@ const cursor = z.string().transform((s, ctx) => {
 export const alertListQuery = z.object({
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
   ruleId: z.string().min(1).max(100).optional(),
+  integrationId: z.uuid({ error: 'must be an integration id' }).optional(),
   provider: z.string().min(1).max(50).optional(),
   ruleKind: z.string().min(1).max(50).optional(),
   severity: z.enum(['warning', 'critical'], { error: 'must be warning or critical' }).optional(),
