@@ -229,15 +229,18 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
 
 /**
  * The broker answers CONCURRENT_TRANSACTIONS while it is still writing the previous
- * transaction's markers: the aborted attempt wrote nothing, so the same commit is retried.
+ * transaction's markers: an attempt aborted before its commit wrote nothing, so it is retried.
+ * A failure of the commit itself is ambiguous and goes to `rebuild` instead, which reads the
+ * committed offsets after fencing and so knows whether the batch went in.
  */
 async function commitWithRetry(producer: TransactionalProducer, ...args: Parameters<TransactionalProducer['commit']>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await producer.commit(...args);
     } catch (err) {
-      const e = err as { type?: string; retriable?: boolean };
-      if (attempt >= 8 || !(e.type === 'CONCURRENT_TRANSACTIONS' || e.retriable)) throw err;
+      const e = err as { type?: string; retriable?: boolean; transactionPhase?: string };
+      // A failed commit may still have committed: retrying would write it twice.
+      if (attempt >= 8 || e.transactionPhase === 'commit' || !(e.type === 'CONCURRENT_TRANSACTIONS' || e.retriable)) throw err;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }

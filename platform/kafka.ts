@@ -69,7 +69,11 @@ export interface EventProducer {
 }
 
 export interface TransactionalProducer {
-  /** Sends every record and commits `offsets` (next offset to read) for `groupId`, atomically. */
+  /**
+   * Sends every record and commits `offsets` (next offset to read) for `groupId`, atomically.
+   * A failure says `transactionPhase`: 'before-commit' (nothing committed; safe to retry) or
+   * 'commit' (outcome unknown; rebuild from the committed offsets before going on).
+   */
   commit(sends: { topic: string; records: OutgoingRecord[] }[], offsets?: { groupId: string; offsets: { topic: string; partition: number; offset: bigint }[] }): Promise<void>;
   close(): Promise<void>;
 }
@@ -312,10 +316,17 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
               for (const o of offsets.offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
               await txn.sendOffsets({ consumerGroupId: offsets.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
             }
+          } catch (err) {
+            // Nothing was committed: the caller may simply try again.
+            await txn.abort().catch(() => undefined);
+            throw Object.assign(err as object, { transactionPhase: 'before-commit' });
+          }
+          try {
             await txn.commit();
           } catch (err) {
-            await txn.abort().catch(() => undefined);
-            throw err;
+            // The outcome is unknown (the broker may have committed): only a new producer,
+            // which completes or aborts this transaction, can tell.
+            throw Object.assign(err as object, { transactionPhase: 'commit' });
           }
         },
         async close() {
