@@ -121,3 +121,27 @@ export function transitionFromEvent(e: Extract<AlertEvent, { type: 'AlertRaised'
       return { ...base, type: 'AlertResolved', reason: e.reason as Extract<AlertTransition, { type: 'AlertResolved' }>['reason'], notifyOwner: a.notifyOwner };
   }
 }
+
+/** How far ahead of its Kafka record an event's own time may be before it is not believed. */
+export const FUTURE_SLACK_MS = 5 * 60_000;
+
+/**
+ * The evaluator's clock only moves forward, so one event stamped in the future (a producer
+ * with a skewed clock) would skew escalations and windows for everyone. Event times are
+ * capped at the record's timestamp plus FUTURE_SLACK_MS — deterministic, since the record's
+ * timestamp is part of the log.
+ */
+export function capInputTime(input: EvaluatorInput, recordTimestamp: number): EvaluatorInput {
+  const limit = recordTimestamp + FUTURE_SLACK_MS;
+  switch (input.kind) {
+    case 'check':
+      return input.check.completedAt <= limit ? input
+        : { kind: 'check', check: { ...input.check, completedAt: limit, startedAt: Math.min(input.check.startedAt, limit) } };
+    case 'lifecycle':
+      return input.event.occurredAt <= limit ? input : { kind: 'lifecycle', event: { ...input.event, occurredAt: limit } };
+    case 'tick':
+      return input.now <= limit ? input : { kind: 'tick', now: limit };
+    default:
+      return input.at <= limit ? input : { ...input, at: limit };
+  }
+}

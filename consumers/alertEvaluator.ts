@@ -15,7 +15,7 @@
 //   without emitting, so deploying alerting does not page anyone about last month.
 import { randomUUID } from 'node:crypto';
 import { alertRuleSchema, emptyState, evaluate, restoreState, takeChanges, type EvaluatorState } from '../alerting/index.js';
-import { evaluatorInputOf, InvalidConfigEvent, transitionEvent } from '../alerting/eventMapping.js';
+import { capInputTime, evaluatorInputOf, InvalidConfigEvent, transitionEvent } from '../alerting/eventMapping.js';
 import type { AlertRule, EvaluatorSettings } from '../alerting/types.js';
 import type { Db } from '../platform/db.js';
 import { UndecodableRecord, type EventCodec } from '../platform/events.js';
@@ -77,6 +77,15 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     } catch (err) {
       elog.warn({ err: { message: (err as Error).message } }, 'could not write the evaluator clock; alerts that wait on time are late');
     }
+  };
+
+  // Activation reads the committed offsets; a batch still committing at that moment would be
+  // missed and its transitions written again. One thing at a time.
+  let turn: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = turn.then(fn, fn);
+    turn = run.catch(() => undefined);
+    return run;
   };
 
   const activate = async (assignment: Record<string, number[]>) => {
@@ -157,7 +166,7 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
         continue;
       }
       if (!input) continue;
-      const transitions = evaluate(a.state, input, settings);
+      const transitions = evaluate(a.state, capInputTime(input, record.timestamp), settings);
       if (record.offset < replayUntil) continue; // committed before: re-derived, not re-sent
       for (const t of transitions) out.push(await codec.encode(transitionEvent(t)));
     }
@@ -183,7 +192,7 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       topics: inputs,
       singleActive: true,
       partitionsConcurrently: 1,
-      onAssigned: async (assignment) => {
+      onAssigned: (assignment) => oneAtATime(async () => {
         const mine = Object.values(assignment).some((ps) => ps.length > 0);
         if (mine) await activate(assignment);
         else {
@@ -191,8 +200,8 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
           stopTicking();
           elog.info('alert evaluator on standby');
         }
-      },
-      eachBatch: handleBatch,
+      }),
+      eachBatch: (batch, control) => oneAtATime(() => handleBatch(batch, control)),
     });
   };
 

@@ -42,6 +42,7 @@ describe('alerting pages in a browser (e2e)', function () {
   const tag = Math.random().toString(36).slice(2, 6);
   const ruleName = `Slack integration red ${tag}`;
   const hookName = `Ops receiver ${tag}`;
+  const ownAlertRow = (page: Page) => page.getByRole('region', { name: 'Alerts' }).getByRole('row', { name: new RegExp(`${ruleName}.*Team Slack`) });
 
   async function connect(name: string, provider: SimProvider) {
     accounts[name] = sim.createAccount({ provider }).account;
@@ -179,7 +180,8 @@ describe('alerting pages in a browser (e2e)', function () {
     it('shows the alert a provider fault raises, with open alerts counted by severity', async () => {
       sim.setFaults(accounts['Team Slack']!, { unauthorized: 'revoked' });
       await openFromNav(page, 'Alerts');
-      const row = page.getByRole('region', { name: 'Alerts' }).getByRole('row', { name: new RegExp(ruleName) });
+      // Failing integrations of earlier suites in the run match this rule too: find ours.
+      const row = ownAlertRow(page);
       await row.waitFor({ timeout: 40_000 });
       expect(await row.innerText()).to.include('Critical').and.include('Slack').and.include('Not yet');
       alertId = (await row.getAttribute('data-alert-id'))!;
@@ -193,7 +195,7 @@ describe('alerting pages in a browser (e2e)', function () {
     });
 
     it('acknowledges the alert with a note and shows who did', async () => {
-      await page.getByRole('link', { name: ruleName }).first().click();
+      await ownAlertRow(page).getByRole('link', { name: ruleName }).click();
       await page.getByRole('heading', { name: ruleName, level: 1 }).waitFor();
       await page.getByText(`Webhook “${hookName}”`).first().waitFor({ timeout: 20_000 });
       await page.getByLabel('Note (optional)').fill('On it: the Slack workspace admin revoked our token.');
