@@ -2,9 +2,11 @@
 //
 // - One member of the group holds every input partition (provider-wide rules need them
 //   all); others wait as standbys and take over on a rebalance.
-// - Each batch's alert transitions, its dead letters and the batch's next offset are
-//   committed in ONE Kafka transaction; a failed transaction is aborted and the evaluator
-//   rebuilds itself from the log, so no transition is ever written twice or lost.
+// - A batch's alert transitions and dead letters are committed in ONE Kafka transaction with
+//   the offsets read so far; a failed transaction is aborted and the evaluator rebuilds itself
+//   from the log, so no transition is ever written twice or lost. Batches that write nothing
+//   commit lazily (with the next write, or once a second): re-evaluated after a crash from the
+//   same state, they write nothing again.
 // - Time is an input too: the active member writes EvaluatorTicked to alerts.clock and reads
 //   it back, so escalations and stalled-check alerts are decided from the log.
 // - State is rebuilt on activation: the Postgres snapshot (consumers/alertEvaluatorSnapshot.ts)
@@ -22,7 +24,7 @@ import { UndecodableRecord, type EventCodec } from '../platform/events.js';
 import type { BatchControl, EventProducer, IncomingBatch, KafkaClient, OutgoingRecord, RunningConsumer, TransactionalProducer } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
-import { loadSnapshot, offsetKey, saveSnapshot } from './alertEvaluatorSnapshot.js';
+import { loadSnapshot, offsetKey, saveSnapshot, splitOffsetKey } from './alertEvaluatorSnapshot.js';
 import { deadLetterRecord } from './deadLetters.js';
 
 export interface AlertEvaluatorDeps {
@@ -38,6 +40,8 @@ export interface AlertEvaluatorDeps {
 
 /** Snapshots are an optimisation: at most one every this long. */
 const SNAPSHOT_EVERY_MS = 2_000;
+/** Offsets of batches that wrote nothing are committed at least this often. */
+const COMMIT_EVERY_MS = 1_000;
 
 interface Active {
   state: EvaluatorState;
@@ -48,6 +52,9 @@ interface Active {
   /** Changed entries not yet in the snapshot (kept across a failed save). */
   unsaved: Map<string, unknown | null>;
   rewoundTo: Map<string, bigint>;
+  /** Offsets read past but not yet committed (batches that wrote nothing). */
+  uncommitted: Map<string, bigint>;
+  lastCommitAt: number;
   lastSnapshotAt: number;
 }
 
@@ -110,7 +117,7 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
         consumer?.seek(topic, partition, from);
       }
     }
-    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), lastSnapshotAt: 0 };
+    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), uncommitted: new Map(), lastCommitAt: Date.now(), lastSnapshotAt: 0 };
     stopTicking();
     ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
     elog.info({ partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0), snapshotEntries: snapshot.entries.length }, 'alert evaluator active');
@@ -171,14 +178,20 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       for (const t of transitions) out.push(await codec.encode(transitionEvent(t)));
     }
     if (last < expected) return;
-    if (last + 1n > replayUntil) {
+    if (last + 1n > replayUntil) a.uncommitted.set(key, last + 1n);
+    // A batch that wrote nothing need not commit at once: after a crash it is evaluated again
+    // from the same state and writes nothing again. So offsets ride along with the next batch
+    // that has something to write, or go in once a second — not one transaction per batch.
+    if (out.length || dead.length || (a.uncommitted.size && Date.now() - a.lastCommitAt >= COMMIT_EVERY_MS)) {
+      const offsets = [...a.uncommitted].map(([k, offset]) => ({ ...splitOffsetKey(k), offset }));
       try {
-        await commitWithRetry(producer, [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }],
-          { groupId, offsets: [{ topic: batch.topic, partition: batch.partition, offset: last + 1n }] });
+        await commitWithRetry(producer, [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }], { groupId, offsets });
       } catch (err) {
         rebuild('transaction failed', err);
         return;
       }
+      a.uncommitted.clear();
+      a.lastCommitAt = Date.now();
       if (out.length) elog.info({ transitions: out.length }, 'alert transitions committed');
     }
     a.position.set(key, last + 1n);

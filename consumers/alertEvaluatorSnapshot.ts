@@ -13,6 +13,11 @@ export interface EvaluatorSnapshot {
 
 export const offsetKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
+export function splitOffsetKey(key: string): { topic: string; partition: number } {
+  const at = key.lastIndexOf(':');
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+}
+
 export async function loadSnapshot(db: Db): Promise<EvaluatorSnapshot> {
   const entries = await db.query('SELECT key, value FROM alert_evaluator_state');
   const offsets = await db.query('SELECT topic, partition, next_offset FROM alert_evaluator_offsets');
@@ -42,10 +47,7 @@ export async function saveSnapshot(db: Db, changes: { key: string; value: unknow
       );
     }
     if (deleted.length) await tx.query('DELETE FROM alert_evaluator_state WHERE key = ANY($1::text[])', [deleted]);
-    const tps = [...offsets].map(([k, v]) => {
-      const at = k.lastIndexOf(':');
-      return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), next: v.toString() };
-    });
+    const tps = [...offsets].map(([k, v]) => ({ ...splitOffsetKey(k), next: v.toString() }));
     await tx.query(
       `INSERT INTO alert_evaluator_offsets (topic, partition, next_offset)
        SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
