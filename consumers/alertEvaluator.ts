@@ -136,12 +136,13 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     }
   };
 
+  let rebuildTimer: NodeJS.Timeout | null = null;
   /** After a failed transaction our memory is ahead of Kafka: throw it away and rebuild. */
   const rebuild = (reason: string, err: unknown) => {
     elog.error({ reason, err: { message: (err as Error)?.message } }, 'alert evaluator rebuilding from the log');
     active = null;
     stopTicking();
-    setTimeout(() => void restart(), 1_000);
+    rebuildTimer = setTimeout(() => void restart(), 1_000);
   };
 
   const handleBatch = async (batch: IncomingBatch, control: BatchControl) => {
@@ -218,19 +219,29 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     });
   };
 
-  const restart = async () => {
-    if (stopping) return;
-    const old = consumer;
-    consumer = null;
-    await old?.stop().catch(() => undefined);
-    await producer?.close().catch(() => undefined);
-    producer = null;
-    try {
-      await start();
-    } catch (err) {
-      elog.error({ err: { message: (err as Error).message } }, 'alert evaluator restart failed; trying again');
-      setTimeout(() => void restart(), 2_000);
-    }
+  // A restart in flight when stop() is called must not leave a consumer behind: a forgotten
+  // group member would hold every partition (single active) and process nothing.
+  let restarting: Promise<void> | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const restart = () => {
+    restarting ??= (async () => {
+      if (stopping) return;
+      const old = consumer;
+      consumer = null;
+      await old?.stop().catch(() => undefined);
+      await producer?.close().catch(() => undefined);
+      producer = null;
+      if (stopping) return;
+      try {
+        await start();
+      } catch (err) {
+        elog.error({ err: { message: (err as Error).message } }, 'alert evaluator restart failed; trying again');
+        retryTimer = setTimeout(() => void restart(), 2_000);
+      }
+    })().finally(() => {
+      restarting = null;
+    });
+    return restarting;
   };
 
   await start();
@@ -239,6 +250,9 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     async stop() {
       stopping = true;
       stopTicking();
+      if (rebuildTimer) clearTimeout(rebuildTimer);
+      if (retryTimer) clearTimeout(retryTimer);
+      await restarting;
       const a = active;
       active = null;
       await consumer?.stop();

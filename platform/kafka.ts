@@ -413,7 +413,10 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
         await current?.disconnect().catch(() => undefined);
         try {
           await start();
+          // Stopped while this restart was joining: leave no member behind in the group.
+          if (stopped) await current?.disconnect();
         } catch (err) {
+          if (stopped) return;
           log.error({ groupId: opts.groupId, err: { message: (err as Error).message } }, 'consumer restart failed; trying again in 2 s');
           setTimeout(() => void restart(), 2_000);
         }
