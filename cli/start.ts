@@ -117,7 +117,8 @@ export async function runDemo(): Promise<void> {
   const target = await startOn(3100, (port) => startHttpTarget(port));
   // Alert mail goes to a local mailbox that writes .eml files, unless an SMTP relay is configured.
   const mailDir = path.join(stackDir, 'mail');
-  const mailbox = process.env.SMTP_HOST ? null : await startOn(2525, (port) => startMailbox({ port, dir: mailDir }));
+  const given = loadConfig();
+  const mailbox = given.explicit.smtpHost ? null : await startOn(2525, (port) => startMailbox({ port, dir: mailDir }));
   const providerUrls = {
     GOOGLE_APIS_BASE_URL: sim.url,
     GOOGLE_OAUTH_TOKEN_URL: `${sim.url}/token`,
@@ -127,11 +128,11 @@ export async function runDemo(): Promise<void> {
   };
   const defaults = loadConfig(undefined, providerUrls);
   const port = await availablePort(defaults.api.port, defaults.api.host);
-  const apiUrl = process.env.PUBLIC_API_URL?.replace(/\/+$/, '') ?? `http://${defaults.api.host}:${port}`;
+  const apiUrl = given.explicit.publicApiUrl ? given.publicApiUrl : `http://${defaults.api.host}:${port}`;
   // Same origin for the app and the API (the admin cookie needs it). Developers running Vite
   // (`npm run web:dev`) set WEB_APP_URL=http://127.0.0.1:5173 so OAuth returns there instead.
-  const webAppUrl = process.env.WEB_APP_URL?.replace(/\/+$/, '') ?? apiUrl;
-  const demoMail: Record<string, string> = mailbox ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailbox.port), ALERT_ADMIN_EMAILS: process.env.ALERT_ADMIN_EMAILS ?? 'admin@pulse.demo', ALERT_DIGEST_SECONDS: '10' } : {};
+  const webAppUrl = given.explicit.webAppUrl ? given.webAppUrl : apiUrl;
+  const demoMail: Record<string, string> = mailbox ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailbox.port), ALERT_ADMIN_EMAILS: given.explicit.adminEmails ? given.alerting.adminEmails.join(',') : 'admin@pulse.demo', ALERT_DIGEST_SECONDS: '10' } : {};
   const config = loadConfig(undefined, { ...providerUrls, ...demoMail, API_PORT: String(port), WEB_APP_URL: webAppUrl });
   const logFile = path.join(stackDir, 'logs', 'pulse.log');
   const rt = createRuntime(config, 'pulse', pino.destination({ dest: logFile, mkdir: true, sync: false }));

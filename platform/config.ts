@@ -163,6 +163,8 @@ export interface Config {
     webhooks: { allowPrivate: string[]; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
   };
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Settings given explicitly (environment or overrides) rather than defaulted: the demo fills in only the rest. */
+  explicit: { publicApiUrl: boolean; webAppUrl: boolean; smtpHost: boolean; adminEmails: boolean };
 }
 
 /** Values written by the local stack and the dev secret file; used only where env is silent. */
@@ -258,6 +260,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhooks: { allowPrivate: list(c.WEBHOOK_ALLOW_PRIVATE), timeoutMs: c.WEBHOOK_TIMEOUT_MS, maxAttempts: c.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: c.WEBHOOK_RETRY_BASE_MS },
     },
     logLevel: c.LOG_LEVEL,
+    explicit: {
+      publicApiUrl: Boolean(merged.PUBLIC_API_URL),
+      webAppUrl: Boolean(merged.WEB_APP_URL),
+      smtpHost: Boolean(merged.SMTP_HOST),
+      adminEmails: Boolean(merged.ALERT_ADMIN_EMAILS),
+    },
   };
 }
 
