@@ -1,8 +1,10 @@
-// Root hooks for `npm test`: bring the real stack up (Kafka, registry, Postgres — reusing
-// what runs), then give this run topics of its own (a fresh TOPIC_PREFIX), a database of its
-// own and random secrets, so runs never disturb each other or the demo. Every test reads its
-// settings through loadConfig(). Databases of runs older than a day are dropped at the start
-// of the next run — not at the end of this one, where a pool still closing would be cut off.
+// Root hooks for every mocha run. When a loaded file needs the stack (test/integration,
+// test/e2e), bring the real stack up (Kafka, registry, Postgres — reusing what runs) and give
+// this run topics of its own (a fresh TOPIC_PREFIX), a database of its own and random secrets,
+// so runs never disturb each other or the demo. Suites that change global state take their
+// own environment on top of that (see isolation.ts). Unit and component runs touch nothing.
+// Databases of runs older than a day are dropped at the start of the next run — not at the
+// end of this one, where a pool still closing would be cut off.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureStackUp } from '../../deploy/stack/index.js';
@@ -10,13 +12,17 @@ import { loadConfig } from '../../platform/config.js';
 import { createRuntime, prepare } from '../../platform/runtime.js';
 import { topicSpecs } from '../../platform/topics.js';
 
-const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+/** This run: its id (in database and topic names) and a Postgres URL with rights to create databases. */
+export const testRun = {
+  id: `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`,
+  adminUrl: '',
+  stackUp: false,
+};
 const DAY_MS = 86_400_000;
-let adminUrl = '';
-const database = `pulse_test_${runId}`;
+const database = `pulse_test_${testRun.id}`;
 
-async function admin<T = void>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
+export async function asPostgresAdmin<T = void>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testRun.adminUrl });
   await client.connect();
   try {
     return await fn(client);
@@ -33,12 +39,21 @@ async function dropOldRunDatabases(client: pg.Client): Promise<void> {
   }
 }
 
+/** Whether any loaded test file is of a tier that runs against the stack. */
+function needsStack(suite: Mocha.Suite): boolean {
+  if (suite.file && /[/\\]test[/\\](integration|e2e)[/\\]/.test(suite.file)) return true;
+  return suite.suites.some(needsStack);
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
+    const root = this.test?.parent;
+    if (!root || !needsStack(root)) return;
     this.timeout(15 * 60_000); // the first run downloads Kafka and the registry through Maven
     const stack = await ensureStackUp({ quiet: !process.env.CI });
-    adminUrl = stack.testDatabaseUrl;
-    await admin(async (c) => {
+    testRun.adminUrl = stack.testDatabaseUrl;
+    testRun.stackUp = true;
+    await asPostgresAdmin(async (c) => {
       await dropOldRunDatabases(c);
       await c.query(`CREATE DATABASE ${database}`);
     });
@@ -46,7 +61,7 @@ export const mochaHooks = {
     url.pathname = `/${database}`;
     Object.assign(process.env, {
       DATABASE_URL: url.toString(),
-      TOPIC_PREFIX: `test-${runId}.`,
+      TOPIC_PREFIX: `test-${testRun.id}.`,
       TOPIC_PARTITIONS: '3',
       JWT_SECRET: randomBytes(32).toString('base64url'),
       CREDENTIALS_KEYS: `test1:${randomBytes(32).toString('base64')}`,
@@ -68,6 +83,7 @@ export const mochaHooks = {
   // Best effort: a run's topics are of no use afterwards, and thousands of leftover
   // partitions make a restarted broker slow to become ready.
   async afterAll() {
+    if (!testRun.stackUp) return;
     const config = loadConfig();
     const rt = createRuntime(config, 'test-teardown');
     try {

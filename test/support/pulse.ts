@@ -66,15 +66,4 @@ export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse>
   };
 }
 
-/** Polls until `probe` returns a truthy value, or fails with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    last = v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { eventually } from './signals.js';
