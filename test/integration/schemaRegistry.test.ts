@@ -1,14 +1,16 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { loadConfig } from '../../platform/config.js';
 import { createEventCodec } from '../../platform/events.js';
 import { topicsFor } from '../../platform/topics.js';
 import { schemas } from '../../schemas/index.js';
 import { aCheck } from '../support/checks.js';
-import { ensureStackUp, readStackInfo } from '../../deploy/stack/index.js';
-import { stopRegistry } from '../../deploy/stack/registry.js';
-import { createProgress } from '../../deploy/stack/progress.js';
+import { startRegistryInstance, type RegistryInstance } from '../../deploy/stack/registry.js';
+import { asPostgresAdmin, testRun } from '../support/hooks.js';
 
 describe('schema registry (Apicurio, Confluent API)', () => {
   const config = () => loadConfig();
@@ -56,14 +58,50 @@ describe('schema registry (Apicurio, Confluent API)', () => {
     expect(roundTrip).to.deep.equal(event);
   });
 
-  it('still decodes stored events after the registry restarts (schemas are persisted)', async function () {
-    this.timeout(120_000);
-    const c = config();
-    expect(readStackInfo()?.startedByStack.registry, 'this test restarts the registry started by `npm run stack:up`').to.equal(true);
-    const record = await createEventCodec(c.schemaRegistryUrl, topicsFor(c)).encode(aCheck({ integrationId: randomUUID() }));
-    await stopRegistry(createProgress(true));
-    await ensureStackUp({ quiet: true });
-    const fresh = new SchemaRegistry({ host: c.schemaRegistryUrl }); // no cached schemas
-    expect(await fresh.decode(record.value)).to.include({ outcome: 'succeeded' });
+  describe('a registry instance of its own, restarted on the same storage', function () {
+    // Restarting the shared registry would break whatever else uses it (the demo, other
+    // suites): this suite runs an Apicurio of its own, with a database and tmp dir of its own.
+    this.timeout(240_000);
+    const database = `pulse_test_${testRun.id}_registry`;
+    let dir = '';
+    let registry: RegistryInstance | undefined;
+    const storage = () => {
+      const url = new URL(testRun.adminUrl);
+      url.pathname = `/${database}`;
+      return url.toString();
+    };
+
+    before(async () => {
+      await asPostgresAdmin((c) => c.query(`CREATE DATABASE ${database}`).then(() => undefined));
+      dir = mkdtempSync(join(tmpdir(), 'pulse-registry-'));
+      registry = await startRegistryInstance({ databaseUrl: storage(), dir });
+    });
+    after(async () => {
+      await registry?.stop();
+      await asPostgresAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).then(() => undefined));
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('still decodes stored events after the registry restarts (schemas are persisted)', async () => {
+      const first = registry as RegistryInstance;
+      const topics = topicsFor(config());
+      const codec = createEventCodec(first.url, topics);
+      await codec.registerSchemas();
+      const event = aCheck({ integrationId: randomUUID() });
+      const record = await codec.encode(event);
+      const schemaId = record.value.readInt32BE(1);
+
+      await first.stop();
+      expect(() => process.kill(first.pid, 0), 'the stopped registry process').to.throw(/ESRCH/);
+      registry = await startRegistryInstance({ databaseUrl: storage(), dir });
+      expect(registry.pid).to.not.equal(first.pid);
+
+      const fresh = new SchemaRegistry({ host: registry.url }); // no cached schemas
+      expect(await fresh.decode(record.value)).to.include({ eventId: event.eventId, outcome: 'succeeded' });
+      const freshCodec = createEventCodec(registry.url, topics);
+      expect(await freshCodec.decode({ topic: topics.checks, partition: 0, offset: 0n, key: record.key, value: record.value, headers: {}, timestamp: 0 })).to.deep.equal(event);
+      // Registering again finds the stored schema rather than making a new one.
+      expect((await freshCodec.encode(event)).value.readInt32BE(1)).to.equal(schemaId);
+    });
   });
 });
