@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { httpCheck } from '../../producers/checks/http.js';
 import { runCheck, type ScheduledIntegration } from '../../producers/runCheck.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { refusedPort } from '../support/refusedPort.js';
 
 const endpoints = { googleApis: 'http://127.0.0.1:1', slackApi: 'http://127.0.0.1:1' };
 const env = (timeoutMs = 1000) => ({ timeoutMs, endpoints, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
@@ -13,12 +14,22 @@ function integration(config: Record<string, unknown>): ScheduledIntegration {
   return { integrationId: 'i', userId: 'u', provider: 'http', config, checkIntervalSeconds: 60 };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
+/** A raw TCP server answering each connection with `reply` (or never, if it is null). */
+async function rawServer(reply: string | null): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => undefined);
+    if (reply !== null) sock.end(reply);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
 
 describe('HTTP check (over real HTTP)', () => {
@@ -41,25 +52,23 @@ describe('HTTP check (over real HTTP)', () => {
   });
 
   it('reads Retry-After from a 429', async () => {
-    const server = await new Promise<net.Server>((resolve) => {
-      const s = net.createServer((sock) => sock.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Length: 0\r\n\r\n'));
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const port = (server.address() as net.AddressInfo).port;
-    const e = await runCheck(integration({ url: `http://127.0.0.1:${port}/` }), httpCheck, 'scheduled', env());
-    server.close();
+    const server = await rawServer('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Length: 0\r\n\r\n');
+    const e = await runCheck(integration({ url: server.url }), httpCheck, 'scheduled', env()).finally(() => server.close());
     expect(e.error).to.deep.equal({ code: 'rate_limited', message: 'HTTP 429, expected 200', retryAfterSeconds: 17 });
   });
 
   it('times out at the configured limit', async () => {
-    target.set('slow', { delayMs: 2000 });
-    const e = await runCheck(integration({ url: `${target.url}/slow` }), httpCheck, 'scheduled', env(300));
-    expect(e.error?.code).to.equal('timeout');
-    expect(e.durationMs).to.be.within(250, 1500);
+    const silent = await rawServer(null); // accepts the connection, never answers
+    const e = await runCheck(integration({ url: silent.url }), httpCheck, 'scheduled', env(300)).finally(() => silent.close());
+    expect(e).to.include({ outcome: 'failed', httpStatus: null });
+    expect(e.error).to.deep.equal({ code: 'timeout', message: 'no result within 300 ms', retryAfterSeconds: null });
+    // The deadline's timer cannot fire before 300 ms (libuv counts whole milliseconds).
+    expect(e.durationMs).to.be.at.least(299);
   });
 
   it('tells a refused connection apart', async () => {
-    const e = await runCheck(integration({ url: `http://127.0.0.1:${await freePort()}/` }), httpCheck, 'scheduled', env());
+    const refused = await refusedPort();
+    const e = await runCheck(integration({ url: `${refused.url}/` }), httpCheck, 'scheduled', env()).finally(() => refused.close());
     expect(e.error?.code).to.equal('connection_refused');
   });
 

@@ -17,6 +17,7 @@ import { slackCheck } from '../../producers/checks/slack.js';
 import { mcpCheck } from '../../producers/checks/mcp.js';
 import { httpCheck } from '../../producers/checks/http.js';
 import { providerChecks } from '../../producers/checks/index.js';
+import { refusedPort } from '../support/refusedPort.js';
 
 const ACCESS = 'ya29.SECRET-access-token-0001';
 const APP = 'xapp-SECRET-app-token-0002';
@@ -95,7 +96,7 @@ async function startMcp(): Promise<{ url: string; close(): Promise<void> }> {
     if (req.url === '/broken') return send(res, 503, BODY);
     if (req.url === '/auth') return send(res, 401, BODY);
     if (req.url === '/html') return res.writeHead(200, { 'content-type': 'text/html' }).end(`<p>${BODY}</p>`);
-    if (req.url === '/slow') return void setTimeout(() => send(res, 503, ''), 2000);
+    if (req.url === '/slow') return; // never answered; close() ends the connection
     // Stateless Streamable HTTP: a fresh server and transport per request.
     const mcp = new McpServer({ name: 'sim-mcp-x', version: '1.4.2' });
     mcp.registerTool('echo', { description: 'echo' }, async () => ({ content: [] }));
@@ -114,13 +115,6 @@ async function startMcp(): Promise<{ url: string; close(): Promise<void> }> {
 
 const credentials = (over: Partial<Credentials> = {}): Credentials => ({ accessToken: ACCESS, appToken: null, scopes: [], expiresAt: null, ...over });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('provider checks (against local fakes)', () => {
   let fake: Fake;
@@ -201,10 +195,10 @@ describe('provider checks (against local fakes)', () => {
     });
 
     it('times out at the check deadline', async () => {
-      fake.routes.set('/oauth2/v3/tokeninfo', (_q, res) => void setTimeout(() => send(res, 200, {}), 2000));
+      fake.routes.set('/oauth2/v3/tokeninfo', () => {}); // never answered; close() ends the connection
       const e = await run(gmailCheck, { timeoutMs: 300 });
-      expect(e.error?.code).to.equal('timeout');
-      expect(e.durationMs).to.be.within(250, 1500);
+      expect(e.error).to.deep.equal({ code: 'timeout', message: 'no result within 300 ms', retryAfterSeconds: null });
+      expect(e.durationMs).to.be.at.least(299); // the deadline's timer cannot fire sooner
     });
 
     it('fails without credentials', async () => {
@@ -213,9 +207,9 @@ describe('provider checks (against local fakes)', () => {
     });
 
     it('tells connection failures apart', async () => {
-      const port = await freePort();
+      const refused = await refusedPort();
       const e = await runCheck({ integrationId: 'i', userId: 'u', provider: 'gmail', config: {}, checkIntervalSeconds: 60 }, gmailCheck, 'scheduled',
-        { ...env(), endpoints: { googleApis: `http://127.0.0.1:${port}`, slackApi: '' } }, { credentials: credentials() });
+        { ...env(), endpoints: { googleApis: refused.url, slackApi: '' } }, { credentials: credentials() }).finally(() => refused.close());
       expect(e.error?.code).to.equal('connection_refused');
       expect(JSON.stringify(e)).not.to.contain(ACCESS);
     });
@@ -356,15 +350,16 @@ describe('provider checks (against local fakes)', () => {
     });
 
     it('fails at connect when nothing listens', async () => {
-      const e = await run(mcpCheck, { config: { url: `http://127.0.0.1:${await freePort()}/mcp` }, creds: null });
+      const refused = await refusedPort();
+      const e = await run(mcpCheck, { config: { url: `${refused.url}/mcp` }, creds: null }).finally(() => refused.close());
       expect(e.error?.code).to.equal('connection_refused');
       expect(e.steps).to.deep.include({ name: 'connect', outcome: 'failed', detail: 'connection refused', durationMs: e.steps[0]?.durationMs });
     });
 
     it('times out at the check deadline', async () => {
       const e = await run(mcpCheck, { config: { url: `${mcp.url}/slow` }, creds: null, timeoutMs: 300 });
-      expect(e.error?.code).to.equal('timeout');
-      expect(e.durationMs).to.be.within(250, 1500);
+      expect(e.error).to.deep.equal({ code: 'timeout', message: 'no result within 300 ms', retryAfterSeconds: null });
+      expect(e.durationMs).to.be.at.least(299); // the deadline's timer cannot fire sooner
     });
 
     it('refuses settings that would carry credentials', () => {

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startSimulator, type Simulator } from '../../simulator/providerSimulator.js';
+import { eventually } from '../support/signals.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 const CAL_READ = 'https://www.googleapis.com/auth/calendar.readonly';
@@ -166,10 +167,17 @@ describe('provider simulator', () => {
     it('timeout: the request is never answered', async () => {
       const a = sim.createAccount({ provider: 'gmail' });
       sim.setFaults(a.account, { timeout: true });
-      const started = performance.now();
-      const err = await get('/gmail/v1/users/me/profile', a.accessToken, { signal: AbortSignal.timeout(300) }).then(() => null, (e: Error) => e);
-      expect(err?.name).to.equal('TimeoutError');
-      expect(performance.now() - started).to.be.at.least(290);
+      const abort = new AbortController();
+      let settled = false;
+      const pending = get('/gmail/v1/users/me/profile', a.accessToken, { signal: abort.signal }).then(() => null, (e: Error) => e).finally(() => (settled = true));
+      await eventually(async () => sim.requests(a.account).length === 1, 'the simulator to receive the request');
+      // A later request, sent after the first arrived, is answered while the first still hangs.
+      const b = sim.createAccount({ provider: 'gmail' });
+      expect((await get('/gmail/v1/users/me/profile', b.accessToken)).status).to.equal(200);
+      expect(settled, 'the first request was answered').to.equal(false);
+      expect(sim.requests(a.account)).to.deep.equal([{ method: 'GET', path: '/gmail/v1/users/me/profile', status: 0 }]);
+      abort.abort();
+      expect((await pending)?.name).to.equal('AbortError');
     });
 
     it('malformed: 200 with a body that is not JSON', async () => {
@@ -184,13 +192,19 @@ describe('provider simulator', () => {
     it('latencyMs delays the response at least that long, and {} clears faults', async () => {
       const a = sim.createAccount({ provider: 'gmail' });
       sim.setFaults(a.account, { latencyMs: 250 });
-      let started = performance.now();
+      const started = performance.now();
       expect((await get('/gmail/v1/users/me/profile', a.accessToken)).status).to.equal(200);
+      // A lower bound that follows from the injected delay (libuv counts whole milliseconds).
       expect(performance.now() - started).to.be.at.least(249);
+      // With a latency far beyond the test's timeout, a request waits; {} lets the next one through at once.
+      sim.setFaults(a.account, { latencyMs: 600_000, serverError: 503 });
+      const abort = new AbortController();
+      const waiting = get('/gmail/v1/users/me/profile', a.accessToken, { signal: abort.signal }).then(() => 'answered', () => 'aborted');
+      await eventually(async () => sim.requests(a.account).length === 2, 'the simulator to receive the delayed request');
       sim.setFaults(a.account, {});
-      started = performance.now();
-      await get('/gmail/v1/users/me/profile', a.accessToken);
-      expect(performance.now() - started).to.be.below(200);
+      expect((await get('/gmail/v1/users/me/profile', a.accessToken)).status).to.equal(200);
+      abort.abort();
+      expect(await waiting).to.equal('aborted');
     });
 
     it('authorize redirects back with code and state; the code exchange returns tokens', async () => {
@@ -320,12 +334,18 @@ describe('provider simulator', () => {
         expect(r.body.ok, JSON.stringify(r.body)).to.equal(true);
         return r.body.url as string;
       };
-      const firstMessage = (url: string, waitMs: number) =>
+      /**
+       * The first message the socket sends, or null when none came before the pong to a ping
+       * sent on open. The server greets in the same step that completes the upgrade, so a
+       * hello is on the wire before the ping even reaches it: a pong first means no hello.
+       */
+      const firstMessage = (url: string) =>
         new Promise<{ opened: boolean; message: any }>((resolve, reject) => {
           const ws = new WebSocket(url);
           let opened = false;
           const done = (message: any) => { ws.terminate(); resolve({ opened, message }); };
-          ws.on('open', () => { opened = true; setTimeout(() => done(null), waitMs); });
+          ws.on('open', () => { opened = true; ws.ping(); });
+          ws.on('pong', () => done(null));
           ws.on('message', (data) => done(JSON.parse(String(data))));
           ws.on('error', reject);
         });
@@ -334,7 +354,7 @@ describe('provider simulator', () => {
         const a = sim.createAccount({ provider: 'slack' });
         const url = await open(a.appToken!);
         expect(url).to.match(/^ws:\/\/127\.0\.0\.1:\d+\/slack\/socket\?ticket=/);
-        const { opened, message } = await firstMessage(url, 2000);
+        const { opened, message } = await firstMessage(url);
         expect(opened).to.equal(true);
         expect(message).to.include({ type: 'hello', num_connections: 1 });
         expect(message.connection_info.app_id).to.be.a('string');
@@ -344,13 +364,13 @@ describe('provider simulator', () => {
       it('socketNoHello: the socket opens but says nothing', async () => {
         const a = sim.createAccount({ provider: 'slack' });
         sim.setFaults(a.account, { socketNoHello: true });
-        const { opened, message } = await firstMessage(await open(a.appToken!), 300);
+        const { opened, message } = await firstMessage(await open(a.appToken!));
         expect(opened).to.equal(true);
         expect(message).to.equal(null);
       });
 
       it('an unknown ticket is refused; the bot token cannot open connections', async () => {
-        const err = await firstMessage(`${sim.url.replace('http', 'ws')}/slack/socket?ticket=nope`, 100).then(() => null, (e: Error) => e);
+        const err = await firstMessage(`${sim.url.replace('http', 'ws')}/slack/socket?ticket=nope`).then(() => null, (e: Error) => e);
         expect(err?.message).to.match(/401/);
         const a = sim.createAccount({ provider: 'slack' });
         expect((await json(await post('/api/apps.connections.open', {}, a.accessToken))).body.error).to.equal('not_allowed_token_type');
@@ -440,10 +460,9 @@ describe('provider simulator', () => {
     const a = own.createAccount({ provider: 'gmail' });
     own.setFaults(a.account, { timeout: true });
     const pending = fetch(`${own.url}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${a.accessToken}` } }).then(() => 'answered', () => 'failed');
-    await new Promise((r) => setTimeout(r, 100));
-    const started = performance.now();
+    await eventually(async () => own.requests(a.account).length === 1, 'the simulator to receive the request');
+    // close() waits for open connections: it returns only because it ended the hanging one.
     await own.close();
-    expect(performance.now() - started).to.be.below(1000);
     expect(await pending).to.equal('failed');
   });
 });

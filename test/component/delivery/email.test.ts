@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { createMailer, MailDeliveryError, renderAdminDigest } from '../../../alerting/delivery/index.js';
 import type { AlertRaised, AlertResolved } from '../../../alerting/types.js';
+import { refusedPort } from '../../support/refusedPort.js';
 
 interface Delivered {
   from: string;
@@ -64,12 +65,15 @@ describe('email delivery', () => {
   const resolved: AlertResolved = { ...common, type: 'AlertResolved', alertId: 'a0', transitionId: 'a0:resolved', occurredAt: t0 - 60_000, summary: 'Slack is back', reason: 'recovered' };
 
   let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let open: typeof smtp | undefined;
+  const start = async (...args: Parameters<typeof smtpServer>) => (open = smtp = await smtpServer(...args));
   afterEach(async () => {
-    await smtp.close();
+    await open?.close();
+    open = undefined;
   });
 
   it('delivers the digest with text and HTML parts to exactly the recipients', async () => {
-    smtp = await smtpServer();
+    await start();
     const mailer = createMailer({ host: '127.0.0.1', port: smtp.port, secure: false, user: '', password: '', from: 'Pulse <pulse@example.com>' });
     try {
       const digest = renderAdminDigest([raised, resolved], links);
@@ -93,7 +97,7 @@ describe('email delivery', () => {
   });
 
   it('reports recipients the server refused while it accepted the others', async () => {
-    smtp = await smtpServer((address) => address === 'gone@example.com');
+    await start((address) => address === 'gone@example.com');
     const mailer = createMailer({ host: '127.0.0.1', port: smtp.port, secure: false, user: '', password: '', from: 'pulse@example.com' });
     try {
       const sent = await mailer.send({ to: ['ops@example.com', 'gone@example.com'], ...renderAdminDigest([raised], links) });
@@ -108,14 +112,15 @@ describe('email delivery', () => {
   });
 
   it('fails with our words, retryable, when the server is unreachable', async () => {
-    smtp = await smtpServer();
-    const port = smtp.port;
-    await smtp.close();
-    const mailer = createMailer({ host: '127.0.0.1', port, secure: false, user: '', password: '', from: 'pulse@example.com' });
-    const err = await mailer.send({ to: ['ops@example.com'], ...renderAdminDigest([raised], links) }).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(MailDeliveryError);
-    expect(err).to.include({ reason: 'could not reach the SMTP server', retryable: true });
-    mailer.close();
-    smtp = await smtpServer(); // for afterEach
+    const nobody = await refusedPort();
+    try {
+      const mailer = createMailer({ host: '127.0.0.1', port: nobody.port, secure: false, user: '', password: '', from: 'pulse@example.com' });
+      const err = await mailer.send({ to: ['ops@example.com'], ...renderAdminDigest([raised], links) }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(MailDeliveryError);
+      expect(err).to.include({ reason: 'could not reach the SMTP server', retryable: true });
+      mailer.close();
+    } finally {
+      await nobody.close();
+    }
   });
 });
