@@ -106,18 +106,23 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     const firstStart = committed.every((o) => o.offset === null);
     const replayUntil = new Map<string, bigint>();
     const position = new Map<string, bigint>();
+    // History read on the first start is committed with the next commit: otherwise a partition
+    // with nothing new after it would stay uncommitted, and an owner starting without a
+    // snapshot would take that history for news (and the group would look behind forever).
+    const uncommitted = new Map<string, bigint>();
     for (const [topic, partitions] of Object.entries(assignment)) {
       const highs = await kafka.partitionOffsets(topic);
       for (const partition of partitions) {
         const key = offsetKey(topic, partition);
         const c = committed.find((o) => o.topic === topic && o.partition === partition)?.offset ?? null;
         replayUntil.set(key, c ?? (firstStart ? highs.find((h) => h.partition === partition)?.high ?? 0n : 0n));
+        if (firstStart && replayUntil.get(key)! > 0n) uncommitted.set(key, replayUntil.get(key)!);
         const from = snapshot.offsets.get(key) ?? 0n;
         position.set(key, from);
         consumer?.seek(topic, partition, from);
       }
     }
-    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), uncommitted: new Map(), lastCommitAt: Date.now(), lastSnapshotAt: 0 };
+    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), uncommitted, lastCommitAt: Date.now(), lastSnapshotAt: 0 };
     stopTicking();
     ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
     elog.info({ partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0), snapshotEntries: snapshot.entries.length }, 'alert evaluator active');
@@ -159,6 +164,9 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       return;
     }
     const replayUntil = a.replayUntil.get(key) ?? 0n;
+    // A stable mark of "a batch is in flight" (evaluated, its transaction not yet committed):
+    // the kill tests wait for it so they crash the evaluator at that moment, not at random.
+    elog.debug({ topic: batch.topic, partition: batch.partition, firstOffset: String(first.offset), lastOffset: String(batch.records.at(-1)!.offset) }, 'alert evaluator batch evaluating');
     const out: OutgoingRecord[] = [];
     const dead: OutgoingRecord[] = [];
     let last = expected - 1n;

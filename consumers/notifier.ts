@@ -79,16 +79,20 @@ export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> 
         [channelKey, ORPHANED_AFTER_SECONDS],
       );
       if (!rows.length) return null;
-      // An orphaned digest is re-sent under its first id, so receivers recognise it.
-      const digestId = (rows.find((r) => r.digest_id)?.digest_id as string | undefined) ?? randomUUID();
+      // An orphaned digest is re-sent under its first id and as exactly what it was, so
+      // receivers recognise it: one orphan at a time (two crashes may have left two in this
+      // channel), pending rows wait for the next round rather than join it.
+      const orphanId = rows.find((r) => r.digest_id)?.digest_id as string | undefined;
+      const digestId = orphanId ?? randomUUID();
+      const mine = orphanId ? rows.filter((r) => r.digest_id === orphanId) : rows;
       await tx.query(
         `UPDATE notification_queue SET status = 'sending', digest_id = $2, attempts = attempts + 1
           WHERE channel_key = $1 AND transition_id = ANY($3::text[])`,
-        [channelKey, digestId, rows.map((r) => r.transition_id)],
+        [channelKey, digestId, mine.map((r) => r.transition_id)],
       );
       return {
-        channelKey, digestId, channel: rows[0].channel as QueuedChannel,
-        rows: rows.map((r) => ({ transitionId: r.transition_id, alertId: r.alert_id, transition: r.transition as AlertTransition })),
+        channelKey, digestId, channel: mine[0].channel as QueuedChannel,
+        rows: mine.map((r) => ({ transitionId: r.transition_id, alertId: r.alert_id, transition: r.transition as AlertTransition })),
       };
     });
 

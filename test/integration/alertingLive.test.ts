@@ -1,15 +1,19 @@
 // Alerting driven by a real fault: the provider simulator revokes a Slack token, the worker's
 // checks turn the integration red, and both the admins' webhook and the owner's mailbox hear
 // about it — the owner with the steps to fix it and the link to reconnect — and about recovery.
+// Its rules and incidents are its own (ownEnvironment): another suite's failing integrations
+// cannot open an incident that holds this alert back, nor its rules page anyone here.
 import { expect } from 'chai';
 import { issueUserToken } from '../../api/auth.js';
 import { adminSession } from '../support/adminSession.js';
 import { startReceiver, startSmtp } from '../support/alertSinks.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { completeOAuth, connect, simulatorAndSettings, type Simulator } from '../support/simulated.js';
 
 describe('alerting on a real provider fault', function () {
   this.timeout(120_000);
+  let env: OwnEnvironment;
   let pulse: RunningPulse;
   let sim: Simulator;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -17,13 +21,14 @@ describe('alerting on a real provider fault', function () {
   let secret = '';
 
   before(async () => {
+    env = await ownEnvironment('alerting_live');
     smtp = await startSmtp();
     receiver = await startReceiver(() => secret);
     const simulated = await simulatorAndSettings();
     sim = simulated.sim;
     pulse = await startPulse({
       roles: ['projectors', 'worker', 'alerts', 'api'],
-      overrides: { ...simulated.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
+      overrides: { ...env.overrides, ...simulated.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
     });
   });
 
@@ -32,6 +37,7 @@ describe('alerting on a real provider fault', function () {
     await sim?.close();
     receiver?.server.close();
     await smtp?.close();
+    await env?.drop();
   });
 
   it('tells the admins and the owner when a Slack integration turns red, and again when it is reconnected', async () => {
