@@ -112,6 +112,9 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
       const fresh = decoded.filter((d) => next === null || d.record.offset >= next);
       if (next !== null && lastOffset < next) return { skipped: true as const, next };
       const changed = fresh.length ? await projection.apply(tx, fresh.map((d) => d.event)) : [];
+      // A stable marker of the riskiest moment (rows written, checkpoint and commit not yet):
+      // the crash test SIGKILLs a projector right here to prove nothing is applied twice.
+      plog.debug({ partition, records: fresh.length }, 'projector batch applied, not committed');
       await writeCheckpoint(tx, schema, projection.name, topic, partition, lastOffset + 1n);
       if (opts.notify && changed.length) await notifyChanged(tx, projection.name, changed);
       return { skipped: false as const, applied: fresh.length };
@@ -148,6 +151,8 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
       if (checkpoint !== null && last.offset < checkpoint) return; // all already applied
 
       const decoded = await decodeAll(batch);
+      // Stable marker: a batch fetched and decoded, its transaction not begun (a kill point for the crash test).
+      plog.debug({ partition: batch.partition, records: decoded.length }, 'projector batch in hand');
       try {
         await applyInTx(batch.partition, decoded, last.offset);
       } catch (err) {

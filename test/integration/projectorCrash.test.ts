@@ -1,108 +1,111 @@
+// A projector process SIGKILLed again and again while events flow must neither lose nor
+// repeat an event. Each kill lands at a moment the test waited for — a batch fetched and
+// decoded, or a batch's rows written with the transaction still open — chosen with a seeded
+// random (print KILL_SEED to replay a failure). The suite has its own database and topics:
+// killed members linger in their consumer group until the session times out, which must not
+// slow down the projectors of other suites.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { loadConfig, projectRoot } from '../../platform/config.js';
 import { createRuntime, type Runtime } from '../../platform/runtime.js';
+import type { EventProducer } from '../../platform/kafka.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
-import { eventually } from '../support/pulse.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
+import { kill, seededRandom, startPulseProcess, type PulseProcess } from '../support/processes.js';
+import { caughtUp } from '../support/signals.js';
 import { readTopic } from '../support/topicReader.js';
 
-const cli = path.join(projectRoot, 'cli', 'main.ts');
-
-function startProjectorProcess(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', cli, 'projector', 'integration_health', 'health_history'], {
-    cwd: projectRoot, env: process.env, stdio: ['ignore', process.env.CRASH_TEST_LOGS ? 'inherit' : 'ignore', 'inherit'],
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const killPoints = ['projector batch in hand', 'projector batch applied, not committed'];
+const KILLS = 4;
+const ROUND = 40; // events per send
 
 describe('projector crash safety (SIGKILL while events flow)', function () {
-  this.timeout(240_000);
+  this.timeout(420_000); // five process starts; each takes long on a busy machine
+  let env: OwnEnvironment;
   let rt: Runtime;
-  let child: ChildProcess | undefined;
+  let child: PulseProcess | undefined;
 
-  before(() => { rt = createRuntime(loadConfig(), 'crash-test'); });
+  before(async () => {
+    env = await ownEnvironment('projector crash');
+    rt = createRuntime(env.config(), 'crash-test');
+  });
   after(async () => {
-    child?.kill('SIGKILL');
-    await rt.close();
+    if (child) await kill(child);
+    await rt?.close();
+    await env?.drop();
   });
 
+  const startProjector = () =>
+    startPulseProcess(['projector', 'integration_health', 'health_history'], { ...env.overrides, LOG_LEVEL: 'debug' });
+
   it('applies every HealthChecked exactly once across repeated kills and restarts', async () => {
+    const random = seededRandom();
     const integrations: string[] = Array.from({ length: 24 }, () => randomUUID());
-    const producer = await rt.kafka.producer();
+    const producer: EventProducer = await rt.kafka.producer();
     let produced = 0;
-    let producing = true;
-    const flow = (async () => {
-      // ~40 events every 25 ms spread over all integrations, until told to stop.
-      for (let round = 0; producing || round < 100; round++) {
-        const batch = await Promise.all(Array.from({ length: 40 }, (_, i) => {
-          const integrationId = integrations[(round * 40 + i) % integrations.length] as string;
-          const startedAt = Date.now() - 1_000 + i;
-          const event = i % 5 === 0 ? aFailedCheck('timeout', { integrationId, startedAt }) : aCheck({ integrationId, startedAt });
-          return rt.codec.encode(event);
-        }));
-        await producer.send(rt.topics.checks, batch);
-        produced += batch.length;
-        await sleep(25);
-        if (round >= 100 && !producing) break;
+    let round = 0;
+    const sendRound = async () => {
+      const batch = await Promise.all(Array.from({ length: ROUND }, (_, i) => {
+        const integrationId = integrations[(round * ROUND + i) % integrations.length] as string;
+        const startedAt = Date.now() - 1_000 + i;
+        const event = i % 5 === 0 ? aFailedCheck('timeout', { integrationId, startedAt }) : aCheck({ integrationId, startedAt });
+        return rt.codec.encode(event);
+      }));
+      round++;
+      await producer.send(rt.topics.checks, batch);
+      produced += batch.length;
+    };
+
+    const kills: string[] = [];
+    try {
+      for (let k = 0; k < KILLS; k++) {
+        // A backlog, so the new process has batches in hand as soon as it is assigned partitions…
+        for (let i = 0; i < 15; i++) await sendRound();
+        const point = killPoints[Math.floor(random.next() * killPoints.length)] as string;
+        const nth = 1 + Math.floor(random.next() * 3);
+        child = startProjector();
+        const proc = child;
+        // …and more events flowing while it works (back-pressured by the sends, bounded).
+        let flowing = true;
+        const flow = (async () => {
+          for (let i = 0; flowing && i < 60; i++) await sendRound();
+        })();
+        let seen = 0;
+        try {
+          await proc.logged((line) => line.msg === point && ++seen === nth, 90_000);
+        } finally {
+          await kill(proc);
+          flowing = false;
+          await flow;
+        }
+        kills.push(`${point} #${nth}`);
       }
-    })();
-
-    for (let kill = 0; kill < 4; kill++) {
-      child = startProjectorProcess();
-      let exited: number | null | undefined;
-      child.once('exit', (code) => (exited = code));
-      // Let it join and apply a few batches, then kill it without warning at a random moment.
-      await eventually(async () => {
-        if (exited !== undefined) throw new Error(`the projector process exited by itself (code ${exited})`);
-        const { rows } = await rt.db.query('SELECT coalesce(sum(check_count), 0)::bigint AS n FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
-        return Number(rows[0].n) > kill * 200;
-      }, `projector progress before kill ${kill + 1}`, 60_000);
-      await sleep(Math.random() * 400);
-      child.kill('SIGKILL');
-      await new Promise((r) => child?.once('exit', r));
+    } finally {
+      await producer.close();
     }
-    producing = false;
-    await flow;
-    await producer.close();
 
-    child = startProjectorProcess();
+    child = startProjector();
     const onTopic = new Map<string, number>();
     for (const r of await readTopic(rt.config, rt.topics.checks)) {
       if (r.key && integrations.includes(r.key)) onTopic.set(r.key, (onTopic.get(r.key) ?? 0) + 1);
     }
-    expect([...onTopic.values()].reduce((a, b) => a + b, 0)).to.equal(produced);
+    const context = `seed ${random.seed}, killed at: ${kills.join(', ')}`;
+    expect([...onTopic.values()].reduce((a, b) => a + b, 0), context).to.equal(produced);
 
-    let total = 0;
-    const counts = await eventually(async () => {
-      const { rows } = await rt.db.query('SELECT integration_id, check_count FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
-      total = rows.reduce((a, r) => a + Number(r.check_count), 0);
-      return total >= produced && new Map(rows.map((r) => [r.integration_id as string, Number(r.check_count)]));
-    }, 'projector catching up', 90_000, 250).catch((err) => {
-      throw new Error(`${err.message}: ${total} of ${produced} events applied`);
-    });
-    await sleep(1_000); // anything applied twice would show up now
-    const { rows } = await rt.db.query('SELECT integration_id, check_count FROM integration_health_checks WHERE integration_id = ANY($1)', [integrations]);
-    const final = new Map(rows.map((r) => [r.integration_id as string, Number(r.check_count)]));
-    expect(final).to.deep.equal(counts);
-    expect(final).to.deep.equal(onTopic);
-
-    // History and rollups, projected by their own consumer in the same process, agree too.
+    // Once both projections have passed the end of the topic, every event is in — and anything
+    // applied twice would be in twice.
+    await caughtUp(rt, { projection: 'integration_health' }, [rt.topics.checks], 120_000);
+    await caughtUp(rt, { projection: 'health_history' }, [rt.topics.checks], 120_000);
     const perIntegration = async (sql: string) => {
       const r = await rt.db.query(sql, [integrations]);
       return new Map(r.rows.map((x) => [x.integration_id as string, Number(x.n)]));
     };
-    await eventually(async () => {
-      const h = await perIntegration('SELECT integration_id, count(*) AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1');
-      return [...h.values()].reduce((a, b) => a + b, 0) >= produced;
-    }, 'history catching up', 60_000, 250);
-    await sleep(1_000);
-    expect(await perIntegration('SELECT integration_id, count(*) AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1')).to.deep.equal(onTopic);
+    expect(await perIntegration('SELECT integration_id, check_count AS n FROM integration_health_checks WHERE integration_id = ANY($1)'), context).to.deep.equal(onTopic);
+    // History and rollups, projected by their own consumer in the same process, agree too.
+    expect(await perIntegration('SELECT integration_id, count(*) AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1'), context).to.deep.equal(onTopic);
     for (const g of ['hour', 'month']) {
-      expect(await perIntegration(`SELECT integration_id, sum(checks) AS n FROM health_rollups_integration WHERE integration_id = ANY($1) AND granularity = '${g}' GROUP BY 1`), g).to.deep.equal(onTopic);
+      expect(await perIntegration(`SELECT integration_id, sum(checks) AS n FROM health_rollups_integration WHERE integration_id = ANY($1) AND granularity = '${g}' GROUP BY 1`), `${g}, ${context}`).to.deep.equal(onTopic);
     }
-    child.kill('SIGTERM');
+    await kill(child, 'SIGTERM');
+    child = undefined;
   });
 });

@@ -5,10 +5,15 @@ import type { LifecycleEvent } from '../../platform/events.js';
 import { integrationHealthProjection } from '../../projections/integrationHealth.js';
 import { healthHistoryProjection } from '../../projections/healthHistory.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
-import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
+import { startPulse, type RunningPulse } from '../support/pulse.js';
+import { caughtUp } from '../support/signals.js';
 
+// A replay rebuilds a whole projection and swaps its tables (the second one with a stricter
+// status rule, for every integration): the suite has a database and topics of its own.
 describe('replay (rebuild a projection while the live one serves, then switch)', function () {
   this.timeout(120_000);
+  let env: OwnEnvironment;
   let pulse: RunningPulse;
   const ids = Array.from({ length: 8 }, () => randomUUID());
   const userToken = () => pulse.tokenFor('replay-user');
@@ -19,7 +24,8 @@ describe('replay (rebuild a projection while the live one serves, then switch)',
   const rollups = () => snapshot(`SELECT * FROM health_rollups_integration WHERE integration_id = ANY($1) ORDER BY integration_id, granularity, bucket_start`);
 
   before(async () => {
-    pulse = await startPulse({ roles: ['projectors', 'api'] });
+    env = await ownEnvironment('replay');
+    pulse = await startPulse({ roles: ['projectors', 'api'], overrides: env.overrides });
     const { rt } = pulse;
     const producer = await rt.kafka.producer();
     const connected: LifecycleEvent = {
@@ -36,19 +42,23 @@ describe('replay (rebuild a projection while the live one serves, then switch)',
       await producer.send(rt.topics.checks, await Promise.all(events.slice(i, i + 100).map((e) => rt.codec.encode(e))));
     }
     await producer.close();
-    await eventually(async () => (await history()).length === 400 && (await health()).reduce((a, r) => a + Number(r.check_count), 0) === 400, 'live projections');
+    for (const projection of ['integration_health', 'health_history']) await caughtUp(rt, { projection }, [rt.topics.checks]);
+    await caughtUp(rt, { projection: 'integrations' }, [rt.topics.lifecycle]);
+    expect((await history()).length).to.equal(400);
+    expect((await health()).reduce((a, r) => a + Number(r.check_count), 0)).to.equal(400);
   });
-  after(async () => pulse?.stop());
+  after(async () => {
+    await pulse?.stop();
+    await env?.drop();
+  });
 
   it('rebuilds identical rows, keeps the API answering throughout, and hands over to the live projector', async () => {
     const before = { health: await health(), history: await history(), rollups: await rollups() };
+    // The API is asked again as soon as it has answered, for as long as the replays run.
     let polling = true;
     const statuses: number[] = [];
     const poller = (async () => {
-      while (polling) {
-        statuses.push((await pulse.api('GET', `/api/integrations/${ids[0]}/health`, { token: userToken() })).status);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      while (polling) statuses.push((await pulse.api('GET', `/api/integrations/${ids[0]}/health`, { token: userToken() })).status);
     })();
 
     const seen: ReplayProgress[] = [];
@@ -72,10 +82,9 @@ describe('replay (rebuild a projection while the live one serves, then switch)',
     const producer = await pulse.rt.kafka.producer();
     await producer.send(pulse.rt.topics.checks, [await pulse.rt.codec.encode(aCheck({ integrationId: ids[1] as string, startedAt: Date.parse('2026-10-02T00:00:00Z') }))]);
     await producer.close();
+    await caughtUp(pulse.rt, { projection: 'integration_health' }, [pulse.rt.topics.checks]);
     const countOf = async () => Number((await health()).find((r) => r.integration_id === ids[1])?.check_count);
     const was = Number(before.health.find((r) => r.integration_id === ids[1])?.check_count);
-    await eventually(async () => (await countOf()) === was + 1, 'the live projector to apply a new event');
-    await new Promise((r) => setTimeout(r, 500));
     expect(await countOf()).to.equal(was + 1);
   });
 

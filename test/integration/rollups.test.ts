@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { HealthChecked } from '../../platform/events.js';
 import { quantile } from '../../projections/latencySketch.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
-import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { startPulse, type RunningPulse } from '../support/pulse.js';
+import { caughtUp } from '../support/signals.js';
 
 interface Expected { checks: number; ok: number; degraded: number; failed: number; latencySum: number; latencyMax: number; errors: Record<string, number> }
 
@@ -59,12 +60,11 @@ describe('hourly and monthly rollups (by event time, exact counts)', function ()
     await producer.close();
 
     const ids = integrations.map((i) => i.id);
-    await eventually(async () => {
-      const { rows } = await rt.db.query(`SELECT count(*)::int AS n FROM integration_health_history WHERE integration_id = ANY($1)`, [ids]);
-      const sum = await rt.db.query(`SELECT coalesce(sum(checks), 0)::int AS n FROM health_rollups_provider WHERE provider = ANY($1) AND granularity = 'month'`, [providers]);
-      return rows[0].n === events.length && sum.rows[0].n === events.length;
-    }, 'every event in history and rollups', 60_000);
-    await new Promise((r) => setTimeout(r, 500)); // the duplicates come last; let them be applied (or not)
+    // The duplicates come last: once the projection is past them, they have been applied (or not).
+    await caughtUp(rt, { projection: 'health_history' }, [rt.topics.checks]);
+    const { rows: [history] } = await rt.db.query(`SELECT count(*)::int AS n FROM integration_health_history WHERE integration_id = ANY($1)`, [ids]);
+    const { rows: [rolled] } = await rt.db.query(`SELECT coalesce(sum(checks), 0)::int AS n FROM health_rollups_provider WHERE provider = ANY($1) AND granularity = 'month'`, [providers]);
+    expect([history.n, rolled.n], 'history rows and monthly checks').to.deep.equal([events.length, events.length]);
 
     const compare = async (sql: string, params: unknown[], expected: Map<string, Expected>) => {
       const { rows } = await rt.db.query(sql, params);

@@ -1,74 +1,112 @@
+// Two worker processes share the integrations through their consumer group: each integration
+// is checked by exactly one of them, and when one is killed the survivor takes over all of
+// them. Which process ran a check is read from its own log ("check published", per pid), so
+// the test proves "one worker, not both" without counting hits over a time window. The suite
+// has its own database and topics: its own group, and no other suite's integrations.
 import { expect } from 'chai';
 import kafkajs from 'kafkajs';
-import { loadConfig } from '../../platform/config.js';
 import { topicsFor } from '../../platform/topics.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
+import { tapLog } from '../support/logTap.js';
 import { kill, startPulseProcess, type PulseProcess } from '../support/processes.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+interface Worker {
+  proc: PulseProcess;
+  /** Checks this process has published, per integration id. */
+  checks: Map<string, number>;
+  /** Lifecycle partitions of its latest assignment (undefined until it has one). */
+  partitions?: number[];
+}
 
 describe('check workers share the integrations (consumer group) and take over from each other', function () {
-  this.timeout(120_000);
+  this.timeout(400_000); // process starts take long on a busy machine
+  let env: OwnEnvironment;
   let target: HttpTarget;
   let pulse: RunningPulse;
-  const workers: PulseProcess[] = [];
+  const workers: Worker[] = [];
   const endpoints = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
 
   before(async () => {
+    env = await ownEnvironment('worker group');
     target = await startHttpTarget();
-    pulse = await startPulse({ roles: ['api', 'projectors'] });
+    pulse = await startPulse({ roles: ['api'], overrides: env.overrides });
   });
   after(async () => {
-    for (const w of workers) await kill(w);
+    for (const w of workers) await kill(w.proc, 'SIGTERM');
     await pulse?.stop();
     await target?.close();
+    await env?.drop();
   });
 
-  async function members(): Promise<number[][]> {
-    const config = loadConfig();
+  function startWorker(): Worker {
+    const w: Worker = { proc: startPulseProcess(['worker'], { ...env.overrides, LOG_LEVEL: 'debug' }), checks: new Map() };
+    tapLog(w.proc, (line) => {
+      if (line.msg === 'check published') {
+        const id = line.integrationId as string;
+        w.checks.set(id, (w.checks.get(id) ?? 0) + 1);
+      } else if (line.msg === 'partitions assigned' && line.component === 'check-worker') {
+        w.partitions = line.partitions as number[];
+      }
+    });
+    workers.push(w);
+    return w;
+  }
+
+  async function groupMembers(): Promise<number> {
+    const config = env.config();
     const admin = new kafkajs.Kafka({ brokers: config.kafka.brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const { groups } = await admin.describeGroups([topicsFor(config).group('pulse-check-workers')]);
-      return (groups[0]?.members ?? []).map((m) => {
-        const a = kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
-        return Object.values(a?.assignment ?? {}).flat() as number[];
-      });
+      return groups[0]?.state === 'Stable' ? groups[0].members.length : -1;
     } finally {
       await admin.disconnect();
     }
   }
 
-  /** Hits per endpoint during `ms`. */
-  async function hitsDuring(ms: number): Promise<number[]> {
-    const before = endpoints.map((e) => target.hits(e));
-    await sleep(ms);
-    return endpoints.map((e, i) => target.hits(e) - (before[i] as number));
+  /** Every partition owned by exactly one of `ws`, as each of them has applied it. */
+  function assignmentsSettled(ws: Worker[]): boolean {
+    const owned = ws.flatMap((w) => w.partitions ?? []);
+    const partitions = env.config().kafka.partitions;
+    return ws.every((w) => w.partitions?.length) && owned.length === partitions && new Set(owned).size === partitions;
   }
 
-  it('checks each integration once per interval with two workers, and keeps checking all after one is killed', async () => {
-    workers.push(startPulseProcess(['worker']), startPulseProcess(['worker']));
+  const snapshot = (w: Worker, ids: string[]) => ids.map((id) => w.checks.get(id) ?? 0);
+  const since = (w: Worker, ids: string[], before: number[]) => ids.map((id, i) => (w.checks.get(id) ?? 0) - (before[i] as number));
+
+  it('checks each integration by exactly one of two workers, and all of them by the survivor after one is killed', async () => {
+    const [a, b] = [startWorker(), startWorker()];
+    await Promise.all([a, b].map((w) => w.proc.logged((line) => line.msg === 'check worker started', 180_000)));
     const token = pulse.tokenFor('group-user');
+    const ids: string[] = [];
     for (const e of endpoints) {
       const r = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: e, config: { url: `${target.url}/${e}` }, checkIntervalSeconds: 1 } });
       expect(r.status).to.equal(202);
+      ids.push(r.body.id);
     }
-    await eventually(async () => {
-      const m = await members();
-      return m.length === 2 && m.every((parts) => parts.length > 0);
-    }, 'both workers to own partitions', 60_000, 500);
-    await eventually(async () => endpoints.every((e) => target.hits(e) > 2), 'every integration checked', 30_000);
+    await eventually(async () => (await groupMembers()) === 2 && assignmentsSettled([a, b]), 'both workers to own (and have applied) disjoint partitions', 60_000, 250);
+    const partitionsSeen = `a: ${a.partitions}, b: ${b.partitions}`;
 
-    // Every integration is checked about once a second: by one worker, not both.
-    const shared = await hitsDuring(4_000);
-    for (const [i, n] of shared.entries()) expect(n, endpoints[i]).to.be.within(2, 6);
+    // Let any check started under an earlier assignment finish: two more rounds everywhere…
+    let before = [snapshot(a, ids), snapshot(b, ids)];
+    await eventually(async () => ids.every((_, i) => (since(a, ids, before[0]!)[i]! + since(b, ids, before[1]!)[i]!) >= 2), 'every integration checked twice more', 60_000);
+    // …then, over the next three rounds of every integration, only one of the two runs it.
+    before = [snapshot(a, ids), snapshot(b, ids)];
+    await eventually(async () => ids.every((_, i) => (since(a, ids, before[0]!)[i]! + since(b, ids, before[1]!)[i]!) >= 3), 'every integration checked three more times', 60_000);
+    const [byA, byB] = [since(a, ids, before[0]!), since(b, ids, before[1]!)];
+    for (const [i, id] of ids.entries()) {
+      expect(byA[i]! === 0 || byB[i]! === 0, `${endpoints[i]} (${id}) checked by both workers: ${byA[i]} and ${byB[i]} (${partitionsSeen})`).to.equal(true);
+    }
+    expect(byA.some((n) => n > 0) && byB.some((n) => n > 0), `both workers do part of the work (${partitionsSeen})`).to.equal(true);
 
-    await kill(workers[0] as PulseProcess);
-    await eventually(async () => (await members()).length === 1, 'the group to shrink to the surviving worker', 60_000, 500);
-    await sleep(1_500); // let the survivor rebuild its schedule from the log
-    const after = await hitsDuring(4_000);
-    for (const [i, n] of after.entries()) expect(n, endpoints[i]).to.be.within(2, 6);
-    expect((workers[1] as PulseProcess).exited()).to.equal(undefined);
+    // The survivor takes over every integration, including those of the killed worker.
+    await kill(a.proc);
+    await eventually(async () => (await groupMembers()) === 1 && assignmentsSettled([b]), 'the survivor to own every partition', 60_000, 250);
+    before = [snapshot(b, ids)];
+    await eventually(async () => since(b, ids, before[0]!).every((n) => n >= 3), 'the survivor to check every integration three times', 60_000)
+      .catch((err: Error) => { throw new Error(`${err.message}; survivor's checks since take-over: ${since(b, ids, before[0]!).join(',')}`); });
+    expect(b.proc.exited()).to.equal(undefined);
   });
 });
