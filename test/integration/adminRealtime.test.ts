@@ -8,6 +8,7 @@ import { startRealtime } from '../../api/realtime/server.js';
 import { inTransaction } from '../../platform/db.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { adminSession, createTestAdmin, type AdminCall } from '../support/adminSession.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
 /** A WebSocket client that records frames and its close; `next` waits for the next matching frame. */
@@ -65,12 +66,17 @@ const healthOf = (id: string) => (f: any) => f.type === 'health' && f.integratio
 
 describe('admin real-time subscriptions (/api/admin/ws)', function () {
   this.timeout(120_000);
+  // Admin scopes cover every integration of the database: its own database and topics, so
+  // other suites' integrations neither fill the snapshots nor push frames here.
+  let env: OwnEnvironment;
   let pulse: RunningPulse;
   let target: HttpTarget;
   const sockets: Socket[] = [];
   let aliceId: string;
   let bobId: string;
   let alice: string;
+  /** A session the tests that do not end sessions share (logging in hashes a password: slow on a busy machine). */
+  let shared: AdminCall;
   let adminUrl: string;
   let userUrl: string;
 
@@ -100,20 +106,23 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
 
   before(async () => {
     target = await startHttpTarget();
-    pulse = await startPulse({ overrides: { MANUAL_CHECK_BURST_SECONDS: '1' } });
+    env = await ownEnvironment('admin-realtime', { MANUAL_CHECK_BURST_SECONDS: '1' });
+    pulse = await startPulse({ overrides: env.overrides });
     adminUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/api/admin/ws`;
     userUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/ws`;
     alice = pulse.tokenFor('art-alice');
     [aliceId, bobId] = await Promise.all([connect(alice, 'art-alice'), connect(pulse.tokenFor('art-bob'), 'art-bob')]);
+    shared = await adminSession(pulse);
   });
   after(async () => {
     await Promise.all(sockets.map((s) => s.close()));
     await pulse?.stop();
     await target?.close();
+    await env?.drop();
   });
 
   it("pushes every user's checks to an admin subscribed to all, and only its provider's to a provider subscription", async () => {
-    const admin = await adminSession(pulse);
+    const admin = shared;
     const [everything, http, gmail] = [await openAdmin(admin), await openAdmin(admin), await openAdmin(admin)];
     everything.send({ type: 'subscribe', scope: 'all' });
     http.send({ type: 'subscribe', provider: 'http' });
@@ -144,7 +153,7 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
   });
 
   it('resumes an admin scope: what changed while away', async () => {
-    const admin = await adminSession(pulse);
+    const admin = shared;
     const first = await openAdmin(admin);
     first.send({ type: 'subscribe', scope: 'all' });
     const snap = await first.next((f) => f.type === 'snapshot', 'snapshot');
@@ -159,7 +168,7 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
   });
 
   it('keeps users and admins apart: scopes, doors and frames', async () => {
-    const admin = await adminSession(pulse);
+    const admin = shared;
     // A user token never opens the admin door, an admin cookie never opens the user's.
     expect(await status(Socket.open(`${adminUrl}?token=${alice}`))).to.equal(401);
     expect(await status(Socket.open(adminUrl, { authorization: `Bearer ${alice}` }))).to.equal(401);
@@ -189,7 +198,7 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
   });
 
   it('refuses the admin cookie from a foreign Origin (cross-site WebSocket hijacking)', async () => {
-    const admin = await adminSession(pulse);
+    const admin = shared;
     expect(await status(Socket.open(adminUrl, { cookie: admin.cookie, origin: 'https://evil.example' }))).to.equal(403);
     expect(await status(Socket.open(adminUrl, { cookie: admin.cookie, origin: 'null' }))).to.equal(403);
     expect(await status(Socket.open(adminUrl, { cookie: admin.cookie, origin: pulse.apiUrl }))).to.equal(101);
@@ -197,7 +206,7 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
 
   it("closes every socket of an admin who logs out (4401), and nobody else's", async () => {
     const creds = await createTestAdmin(pulse);
-    const [a, b, other] = [await adminSession(pulse, creds), await adminSession(pulse, creds), await adminSession(pulse)];
+    const [a, b, other] = [await adminSession(pulse, creds), await adminSession(pulse, creds), shared];
     const [sa, sb, so] = [await openAdmin(a), await openAdmin(b), await openAdmin(other)];
     const user = await openUser(alice);
     for (const s of [sa, sb, so]) s.send({ type: 'subscribe', scope: 'all' });
@@ -244,7 +253,10 @@ describe('admin sockets whose session expires', function () {
     const server = http.createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { config } = pulse.rt;
-    const adminSessions = createAdminSessions(pulse.rt.db, { ...config.adminAuth, csrfKey: config.auth.jwtSecret });
+    const sessions = createAdminSessions(pulse.rt.db, { ...config.adminAuth, csrfKey: config.auth.jwtSecret });
+    // Counts the heartbeat's session re-checks (they never overlap), to wait for them rather than for time.
+    let rechecks = 0;
+    const adminSessions: typeof sessions = { ...sessions, stillLive: (ids) => sessions.stillLive(ids).finally(() => void rechecks++) };
     const realtime = await startRealtime({
       server, db: pulse.rt.db, databaseUrl: config.databaseUrl, jwtSecret: config.auth.jwtSecret, docsBaseUrl: '/docs', log: pulse.rt.log, heartbeatMs: 150,
       access: { adminSessions, origins: [], clientOf: (req) => ({ ip: req.socket.remoteAddress ?? '', host: req.headers.host }) },
@@ -254,7 +266,8 @@ describe('admin sockets whose session expires', function () {
     const sockets: Socket[] = [];
     try {
       const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/admin/ws`;
-      const [idle, expired, fresh] = [await adminSession(api), await adminSession(api), await adminSession(api)];
+      const creds = await createTestAdmin(api); // three sessions of one admin
+      const [idle, expired, fresh] = [await adminSession(api, creds), await adminSession(api, creds), await adminSession(api, creds)];
       for (const admin of [idle, expired, fresh]) sockets.push(await Socket.open(url, { cookie: admin.cookie }));
       const idOf = (a: AdminCall) => createHash('sha256').update(a.cookie.split('=')[1] as string).digest('hex');
       await pulse.rt.db.query(`UPDATE admin_sessions SET last_seen_at = now() - interval '31 minutes' WHERE id = $1`, [idOf(idle)]);
@@ -262,7 +275,10 @@ describe('admin sockets whose session expires', function () {
       for (const s of sockets.slice(0, 2)) expect(await eventually(async () => s.closed, 'closed', 5_000)).to.deep.equal({ code: 4401, reason: 'session expired' });
       // Several heartbeats later the live one is still open, and was not kept alive by them.
       const before = (await pulse.rt.db.query('SELECT last_seen_at FROM admin_sessions WHERE id = $1', [idOf(fresh)])).rows[0].last_seen_at;
-      await new Promise((r) => setTimeout(r, 600));
+      // Of three more re-checks, the second starts after this line (once the first is done) and has dealt with the sockets before the third starts.
+      const seen = rechecks;
+      await eventually(async () => rechecks >= seen + 3, 'three more session re-checks', 5_000);
+      await sockets[2]?.settled(); // a close sent by those re-checks would have come before this pong
       expect(sockets[2]?.closed).to.equal(null);
       const after = (await pulse.rt.db.query('SELECT last_seen_at FROM admin_sessions WHERE id = $1', [idOf(fresh)])).rows[0].last_seen_at;
       expect(after.getTime()).to.equal(before.getTime());
