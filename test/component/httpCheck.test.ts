@@ -8,7 +8,9 @@ import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js'
 import { refusedPort } from '../support/refusedPort.js';
 
 const endpoints = { googleApis: 'http://127.0.0.1:1', slackApi: 'http://127.0.0.1:1' };
-const env = (timeoutMs = 1000) => ({ timeoutMs, endpoints, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+// A deadline far beyond any answer (success paths must not hinge on the machine's speed);
+// the timeout test sets a short one of its own.
+const env = (timeoutMs = 30_000) => ({ timeoutMs, endpoints, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
 
 function integration(config: Record<string, unknown>): ScheduledIntegration {
   return { integrationId: 'i', userId: 'u', provider: 'http', config, checkIntervalSeconds: 60 };

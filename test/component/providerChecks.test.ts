@@ -121,7 +121,9 @@ describe('provider checks (against local fakes)', () => {
   let env: (timeoutMs?: number) => CheckEnv;
   before(async () => {
     fake = await startFake();
-    env = (timeoutMs = 2000) => ({ timeoutMs, endpoints: { googleApis: fake.url, slackApi: `${fake.url}/api` }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+    // A deadline far beyond any answer: a success path must not hinge on the machine's speed
+    // (the timeout tests set a short one of their own).
+    env = (timeoutMs = 30_000) => ({ timeoutMs, endpoints: { googleApis: fake.url, slackApi: `${fake.url}/api` }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
   });
   after(async () => fake.close());
   beforeEach(() => fake.reset());
@@ -410,7 +412,7 @@ describe('HTTP check tls step', () => {
       close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
     };
   }
-  const env: CheckEnv = { timeoutMs: 2000, endpoints: { googleApis: '', slackApi: '' }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID };
+  const env: CheckEnv = { timeoutMs: 30_000, endpoints: { googleApis: '', slackApi: '' }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID };
   const check = (url: string) => runCheck({ integrationId: 'i', userId: 'u', provider: 'http', config: { url }, checkIntervalSeconds: 60 }, httpCheck, 'scheduled', env);
 
   it('reports the days until the certificate expires, then the request verifies trust', async () => {

@@ -40,7 +40,7 @@ describe('webhook SSRF protection', () => {
   const secret = newWebhookSecret();
   const message = { id: 'a1:raised', body: { hello: 'world' } };
   const options = (over: Partial<WebhookDeliveryOptions> = {}): WebhookDeliveryOptions => ({
-    timeoutMs: 2000, maxAttempts: 3, retryBaseMs: 1, allowPrivate: [], sleep: async () => {}, ...over,
+    timeoutMs: 30_000, maxAttempts: 3, retryBaseMs: 1, allowPrivate: [], sleep: async () => {}, ...over,
   });
   let loop: Awaited<ReturnType<typeof loopbackListener>>;
 

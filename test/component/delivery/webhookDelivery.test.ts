@@ -48,7 +48,8 @@ describe('webhook delivery', () => {
   const slept: number[] = [];
   let clock = 0;
   const options = (over: Partial<WebhookDeliveryOptions> = {}): WebhookDeliveryOptions => ({
-    timeoutMs: 2000, maxAttempts: 5, retryBaseMs: 1000, allowPrivate: ['127.0.0.1'],
+    // A deadline far beyond any local answer; the timeout tests set a short one of their own.
+    timeoutMs: 30_000, maxAttempts: 5, retryBaseMs: 1000, allowPrivate: ['127.0.0.1'],
     now: () => clock, random: () => 0, sleep: async (ms) => { slept.push(ms); clock += ms; },
     ...over,
   });
@@ -175,15 +176,19 @@ describe('webhook delivery', () => {
   });
 
   it('discards a large response body without reading all of it', async () => {
+    let cut: Promise<boolean> | undefined;
     target = await receiver((res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       const chunk = 'x'.repeat(64 * 1024);
       const pump = () => { while (res.write(chunk)); };
       res.on('drain', pump);
+      cut = new Promise((resolve) => res.once('close', () => resolve(!res.writableFinished)));
       pump();
     });
-    const result = await deliverWebhook({ url: target.url, secret }, message, options({ timeoutMs: 5000 }));
+    // The body never ends and the deadline is far away: the delivery returns because it hung up.
+    const result = await deliverWebhook({ url: target.url, secret }, message, options({ timeoutMs: 600_000 }));
     expect(result).to.deep.equal({ outcome: 'sent', status: 200, attempts: 1 });
+    expect(await cut, 'the receiver was cut off mid-body').to.equal(true);
   });
 
   it('fails without a request for a bad URL or secret', async () => {
