@@ -16,6 +16,8 @@ export interface PulseProcess {
   exited(): number | null | undefined;
   /** Resolves with the first log line (from now on) matching `match`; rejects if the process exits first. */
   logged(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with everything printed so far once it satisfies `match` (for plain-text output such as the demo's banner). */
+  printed(match: (text: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
 /**
@@ -29,46 +31,56 @@ export function startPulseProcess(args: string[], env: Record<string, string> = 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let code: number | null | undefined;
-  const waiters = new Set<(line: LogLine) => void>();
+  let output = '';
+  const waiters = new Set<(text: string) => void>();
   child.once('exit', (c) => (code = c));
   createInterface({ input: child.stdout! }).on('line', (text) => {
     if (process.env.PROCESS_LOGS) process.stdout.write(`${text}\n`);
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      return;
-    }
-    for (const w of [...waiters]) w(line);
+    output += `${text}\n`;
+    for (const w of [...waiters]) w(text);
   });
+
+  /** Resolves with `found(line)`'s first non-undefined answer; rejects when the process exits first. */
+  const awaitLine = <T>(what: string, found: (line: string) => T | undefined, timeoutMs: number): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const done = () => {
+        waiters.delete(onLine);
+        child.off('exit', onExit);
+        clearTimeout(timer);
+      };
+      const onLine = (line: string) => {
+        const value = found(line);
+        if (value === undefined) return;
+        done();
+        resolve(value);
+      };
+      const onExit = (c: number | null) => {
+        done();
+        reject(new Error(`process ${args.join(' ')} exited (code ${c}) before ${what}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`process ${args.join(' ')}: no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (code !== undefined) return onExit(code);
+      waiters.add(onLine);
+      child.once('exit', onExit);
+    });
+
   return {
     child,
     exited: () => code,
-    logged(match, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const done = () => {
-          waiters.delete(onLine);
-          child.off('exit', onExit);
-          clearTimeout(timer);
-        };
-        const onLine = (line: LogLine) => {
-          if (!match(line)) return;
-          done();
-          resolve(line);
-        };
-        const onExit = (c: number | null) => {
-          done();
-          reject(new Error(`process ${args.join(' ')} exited (code ${c}) before the awaited log line`));
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`process ${args.join(' ')} logged no matching line within ${timeoutMs} ms`));
-        }, timeoutMs);
-        if (code !== undefined) return onExit(code);
-        waiters.add(onLine);
-        child.once('exit', onExit);
-      });
-    },
+    logged: (match, timeoutMs = 60_000) =>
+      awaitLine('the awaited log line', (text) => {
+        try {
+          const line = JSON.parse(text) as LogLine;
+          return match(line) ? line : undefined;
+        } catch {
+          return undefined;
+        }
+      }, timeoutMs),
+    printed: (match, timeoutMs = 60_000) =>
+      match(output) ? Promise.resolve(output) : awaitLine('the awaited output', () => (match(output) ? output : undefined), timeoutMs),
   };
 }
 
