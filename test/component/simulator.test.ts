@@ -60,13 +60,18 @@ describe('provider simulator', () => {
     });
 
     it('answers tokeninfo, and 400 Invalid Value for an unknown token', async () => {
+      const created = Date.now();
       const a = sim.createAccount({ provider: 'google_calendar' });
+      const before = Date.now();
       const info = await json(await get(`/oauth2/v3/tokeninfo?access_token=${encodeURIComponent(a.accessToken)}`));
+      const after = Date.now();
       expect(info.status).to.equal(200);
       expect(info.body).to.include({ email: a.account, scope: `${CAL_READ} ${CAL_EVENTS}` });
       expect(info.body).to.include.keys('azp', 'aud', 'exp', 'expires_in');
       expect(Number(info.body.exp)).to.equal(Math.floor(a.expiresAt! / 1000));
-      expect(Number(info.body.expires_in)).to.be.within(3590, 3600);
+      // Seconds left at the moment the simulator answered, which lies between before and after.
+      expect(a.expiresAt).to.be.within(created + 3_600_000, before + 3_600_000); // a token lives an hour
+      expect(Number(info.body.expires_in)).to.be.within(Math.floor((a.expiresAt! - after) / 1000), Math.floor((a.expiresAt! - before) / 1000));
       const bad = await json(await get('/oauth2/v3/tokeninfo?access_token=ya29.nope'));
       expect(bad.status).to.equal(400);
       expect(bad.body.error_description).to.equal('Invalid Value');
@@ -74,10 +79,15 @@ describe('provider simulator', () => {
 
     it('refresh issues a new access token and refuses the old one', async () => {
       const a = sim.createAccount({ provider: 'gmail' });
+      const before = Date.now();
       const r = await refreshGoogle(a.refreshToken!);
+      const after = Date.now();
       expect(r.status).to.equal(200);
       expect(r.body).to.include({ token_type: 'Bearer', scope: GMAIL });
-      expect(r.body.expires_in).to.be.within(3590, 3600);
+      const expiresAt = sim.account(a.account)!.expiresAt!;
+      expect(expiresAt - after).to.be.at.most(3_600_000); // a fresh token lives an hour from the refresh
+      expect(expiresAt - before).to.be.at.least(3_600_000);
+      expect(r.body.expires_in).to.be.within(Math.round((expiresAt - after) / 1000), Math.round((expiresAt - before) / 1000));
       expect(r.body.access_token).to.match(/^ya29\.sim-/).and.not.equal(a.accessToken);
       expect(sim.account(a.account)!.accessToken).to.equal(r.body.access_token);
       const old = await json(await get('/gmail/v1/users/me/profile', a.accessToken));
