@@ -46,7 +46,7 @@ class Client {
   }
 
   /** The first frame after the previous match that satisfies `pred`. */
-  async next(pred: (f: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
+  async next(pred: (f: any) => boolean, what: string, timeoutMs = 30_000): Promise<any> {
     return eventually(async () => {
       const i = this.frames.findIndex((f, k) => k >= this.cursor && pred(f));
       if (i < 0) return undefined;
