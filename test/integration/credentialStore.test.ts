@@ -4,14 +4,17 @@ import { loadConfig } from '../../platform/config.js';
 import { createCredentialStore } from '../../platform/credentialStore.js';
 import { createDb, type Db } from '../../platform/db.js';
 import { createWebhookTargetStore } from '../../platform/webhookTargets.js';
+import { eventually } from '../support/signals.js';
 
 describe('credential store (Postgres, AES-256-GCM)', () => {
   let db: Db;
-  const oldKey = { id: 'old', key: randomBytes(32) };
-  const newKey = { id: 'new', key: randomBytes(32) };
+  // Key ids of this suite's own: rotation only touches rows sealed with them.
+  const suffix = randomBytes(3).toString('hex');
+  const oldKey = { id: `old-${suffix}`, key: randomBytes(32) };
+  const newKey = { id: `new-${suffix}`, key: randomBytes(32) };
   const creds = { accessToken: 'ya29.secret-access', refreshToken: '1//secret-refresh', appToken: null, scopes: ['a'], expiresAt: Date.now() + 3_600_000, accountHint: 'me@example.com' };
 
-  before(() => { db = createDb(loadConfig().databaseUrl, 2); });
+  before(() => { db = createDb(loadConfig().databaseUrl, 3); }); // two lock holders and an observer
   after(async () => db.end());
 
   it('stores tokens only encrypted and reads them back', async () => {
@@ -29,7 +32,7 @@ describe('credential store (Postgres, AES-256-GCM)', () => {
     const rotating = createCredentialStore(db, [newKey, oldKey]);
     expect((await rotating.rotate()).rotated).to.be.at.least(1);
     const { rows } = await db.query('SELECT key_id FROM integration_credentials WHERE integration_id = $1', [id]);
-    expect(rows[0].key_id).to.equal('new');
+    expect(rows[0].key_id).to.equal(newKey.id);
     expect((await createCredentialStore(db, [newKey]).load(id))?.accessToken).to.equal(creds.accessToken);
   });
 
@@ -48,13 +51,31 @@ describe('credential store (Postgres, AES-256-GCM)', () => {
     const store = createCredentialStore(db, [oldKey]);
     await store.save(id, 'gmail', creds);
     const order: string[] = [];
-    const slow = (name: string) => store.withLock(id, async () => {
-      order.push(`${name} in`);
-      await new Promise((r) => setTimeout(r, 150));
-      order.push(`${name} out`);
-      return { result: name };
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const aInside = new Promise<void>((r) => (entered = r));
+    const a = store.withLock(id, async () => {
+      order.push('a in');
+      entered();
+      await released;
+      order.push('a out');
+      return { result: 'a' };
     });
-    await Promise.all([slow('a'), slow('b')]);
-    expect(order).to.deep.equal(order[0] === 'a in' ? ['a in', 'a out', 'b in', 'b out'] : ['b in', 'b out', 'a in', 'a out']);
+    await aInside;
+    const b = store.withLock(id, async () => {
+      order.push('b in');
+      return { result: 'b' };
+    });
+    // b is blocked in Postgres on a's row lock (not merely slow): its backend waits on a lock.
+    await eventually(async () => {
+      const { rows } = await db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%integration_credentials%FOR UPDATE%'`);
+      return rows.length === 1;
+    }, "the second refresh to wait for the first one's lock");
+    expect(order).to.deep.equal(['a in']);
+    release();
+    expect(await Promise.all([a, b])).to.deep.equal(['a', 'b']);
+    expect(order).to.deep.equal(['a in', 'a out', 'b in']);
   });
 });

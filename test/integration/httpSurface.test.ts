@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { readTopic } from '../support/topicReader.js';
 
 describe('HTTP surface: probes, headers, path variants', function () {
   this.timeout(60_000);
@@ -14,7 +15,8 @@ describe('HTTP surface: probes, headers, path variants', function () {
     pulse = await startPulse();
     owner = pulse.tokenFor('surface-owner');
     id = (await pulse.api('POST', '/api/integrations', { token: owner, body: { provider: 'http', displayName: 'Surface', config: { url: `${target.url}/s` }, checkIntervalSeconds: 3600 } })).body.id;
-    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token: owner })).status === 200, 'projected', 45_000);
+    // Its first (automatic) check is in, so no check of it is due for an hour.
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${id}/health`, { token: owner })).body?.checkCount === 1, 'the first check', 90_000);
   });
   after(async () => {
     await pulse?.stop();
@@ -48,8 +50,14 @@ describe('HTTP surface: probes, headers, path variants', function () {
       const check = await pulse.api('POST', `${path}/check`, { token: other });
       expect(check.status, `${path}/check`).to.equal(404);
     }
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(target.hits('s')).to.equal(hits);
+    // The owner's own "check now" comes after them on the same command partition: once it has
+    // run, anything the stranger had started would have run too.
+    const mine = await pulse.api('POST', `/api/integrations/${id}/health/check`, { token: owner });
+    expect(mine.status).to.equal(202);
+    await eventually(async () => (await pulse.rt.db.query('SELECT 1 FROM integration_health_history WHERE request_id = $1', [mine.body.requestId])).rowCount === 1, "the owner's check");
+    expect(target.hits('s')).to.equal(hits + 1);
+    const commands = (await readTopic(pulse.rt.config, pulse.rt.topics.commands)).filter((r) => r.key === id);
+    expect(commands).to.have.length(1);
     expect((await pulse.api('GET', `/api/integrations/${id}/health/`, { token: owner })).status).to.equal(200);
   });
 });
