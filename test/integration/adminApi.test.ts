@@ -3,10 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { LifecycleEvent } from '../../platform/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
+// The replay started here rebuilds the whole integration_health projection and swaps its
+// tables: the suite has a database and topics of its own.
 describe('admin API: time travel and replays', function () {
   this.timeout(90_000);
+  let env: OwnEnvironment;
   let pulse: RunningPulse;
   let admin: AdminCall;
   const id = randomUUID();
@@ -15,7 +19,8 @@ describe('admin API: time travel and replays', function () {
   const at = (msAgo: number) => new Date(now - msAgo).toISOString();
 
   before(async () => {
-    pulse = await startPulse({ roles: ['projectors', 'api'] });
+    env = await ownEnvironment('admin api');
+    pulse = await startPulse({ roles: ['projectors', 'api'], overrides: env.overrides });
     admin = await adminSession(pulse);
     const { rt } = pulse;
     const connected: LifecycleEvent = {
@@ -35,7 +40,10 @@ describe('admin API: time travel and replays', function () {
     await eventually(async () => (await rt.db.query('SELECT 1 FROM integration_health_history WHERE integration_id = $1', [id])).rowCount === 4
       && (await rt.db.query('SELECT 1 FROM integrations WHERE integration_id = $1', [id])).rowCount === 1, 'projections');
   });
-  after(async () => pulse?.stop());
+  after(async () => {
+    await pulse?.stop();
+    await env?.drop();
+  });
 
   const asOf = (when: string) => admin('GET', `/api/admin/integrations/${id}/health?asOf=${encodeURIComponent(when)}`);
 

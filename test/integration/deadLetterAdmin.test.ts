@@ -4,36 +4,28 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { metricsRoute } from '../../api/metrics.js';
-import { loadConfig } from '../../platform/config.js';
-import { createRuntime, prepare } from '../../platform/runtime.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck } from '../support/checks.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { readTopic } from '../support/topicReader.js';
 
 describe('dead-letter administration', function () {
   this.timeout(90_000);
-  let runPrefix: string | undefined;
+  let env: OwnEnvironment;
   let pulse: RunningPulse;
   let admin: AdminCall;
 
   before(async () => {
-    // Re-drive acts on a whole DLQ, so this suite takes topics of its own: other suites'
-    // poison records must neither be re-driven here nor change the counts we assert.
-    runPrefix = process.env.TOPIC_PREFIX; // set by the root hook, so read it here, not at load
-    process.env.TOPIC_PREFIX = `${runPrefix}dlq-admin.`;
-    const setup = createRuntime(loadConfig(), 'test-setup');
-    try {
-      await prepare(setup);
-    } finally {
-      await setup.close();
-    }
-    pulse = await startPulse({ roles: ['projectors', 'api'] });
+    // Re-drive acts on a whole DLQ, so this suite takes an environment of its own: other
+    // suites' poison records must neither be re-driven here nor change the counts we assert.
+    env = await ownEnvironment('dlq admin');
+    pulse = await startPulse({ roles: ['projectors', 'api'], overrides: env.overrides });
     admin = await adminSession(pulse);
   });
   after(async () => {
     await pulse?.stop();
-    process.env.TOPIC_PREFIX = runPrefix;
+    await env?.drop();
   });
 
   const summaryOf = async (topic: string) => {

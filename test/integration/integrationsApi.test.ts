@@ -41,7 +41,7 @@ describe('user integrations API: list, update, delete, history', function () {
   });
 
   it('lists only my integrations, filtered, sorted and paginated', async () => {
-    expect((await pulse.api('GET', '/api/integrations', { token: pulse.tokenFor('nobody') })).body).to.include({ total: 0 });
+    expect((await pulse.api('GET', '/api/integrations', { token: pulse.tokenFor(`nobody-${randomUUID()}`) })).body).to.include({ total: 0 });
     const all = (await pulse.api('GET', '/api/integrations?sort=name&order=desc', { token })).body;
     expect(all.items.map((i: { displayName: string }) => i.displayName)).to.deep.equal(['Charlie', 'Bravo', 'Alpha']);
     const failing = (await pulse.api('GET', '/api/integrations?status=yellow,red', { token })).body;

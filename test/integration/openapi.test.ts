@@ -46,6 +46,8 @@ describe('OpenAPI document (/api/openapi.json)', function () {
   let doc: Schema;
   let ops: DocOp[];
   let connected: ApiResponse;
+  /** An instant after the integration was connected and first checked (for asOf queries). */
+  let checkedAt: number;
 
   const operation = (method: string, path: string) => mountedOperations(app.router as unknown as RouteListing)
     .find((o) => o.method === method && o.fullPath === path) as MountedOperation;
@@ -62,25 +64,30 @@ describe('OpenAPI document (/api/openapi.json)', function () {
 
   before(async () => {
     target = await startHttpTarget();
-    // The app the running API serves, caught as it starts listening: the test walks the real router stack.
-    const apps: express.Express[] = [];
-    const listen = express.application.listen;
-    express.application.listen = function (this: express.Express, ...args: unknown[]) {
-      apps.push(this);
-      return (listen as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof listen;
+    // The app the running API serves, caught as it handles a request (however the API attaches
+    // it to its server): the test walks the real router stack. Express copies the application
+    // methods onto each app it creates, so the wrapper is in place only for apps made meanwhile.
+    const apps = new Set<express.Express>();
+    const proto = express.application as unknown as { handle: (...a: unknown[]) => unknown };
+    const handle = proto.handle;
+    proto.handle = function (this: express.Express, ...args: unknown[]) {
+      apps.add(this);
+      return handle.apply(this, args);
+    };
     try {
       pulse = await startPulse();
     } finally {
-      express.application.listen = listen;
+      proto.handle = handle;
     }
-    expect(apps).to.have.length(1);
-    app = apps[0] as express.Express;
+    expect((await pulse.api('GET', '/healthz')).status).to.equal(200);
+    expect(apps.size).to.equal(1);
+    app = [...apps][0] as express.Express;
     token = pulse.tokenFor('openapi-user');
     admin = await adminSession(pulse);
     connected = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: 'Documented', config: { url: `${target.url}/doc` }, checkIntervalSeconds: 3600 } });
     integrationId = connected.body.id;
-    await eventually(async () => (await pulse.api('GET', `/api/integrations/${integrationId}/health`, { token })).body?.checkCount === 1, 'first check', 45_000);
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${integrationId}/health`, { token })).body?.checkCount === 1, 'first check', 90_000);
+    checkedAt = Date.now();
     const res = await pulse.api('GET', '/api/openapi.json');
     expect(res.status).to.equal(200);
     doc = res.body;
@@ -233,7 +240,7 @@ describe('OpenAPI document (/api/openapi.json)', function () {
       if (!schema || !op.responses['200'].content?.['application/json']) continue;
       const url = pathFor(path, (name, s) => (name === 'id' ? integrationId : name === 'provider' ? 'http' : name === 'topic' ? 'checks' : fakeParam(name, s)), op);
       const required = ((op.parameters ?? []) as Schema[]).filter((p) => p.in === 'query' && p.required);
-      const query = required.length ? `?${new URLSearchParams(required.map((p) => [p.name, p.schema.format === 'date-time' ? new Date(Date.now() - 1_000).toISOString() : 'x']))}` : '';
+      const query = required.length ? `?${new URLSearchParams(required.map((p) => [p.name, p.schema.format === 'date-time' ? new Date(checkedAt).toISOString() : 'x']))}` : '';
       const res = await call('GET', url + query, op);
       if (res.status !== 200) continue;
       const result = schema.safeParse(res.body);

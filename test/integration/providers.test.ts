@@ -6,7 +6,7 @@ import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 // Checks through real HTTP/WebSocket/MCP clients against the provider simulator: the healthy
 // path turns green and each fault gives its documented code and status (docs/troubleshooting.md).
 describe('provider checks against the simulator (every provider × fault)', function () {
-  this.timeout(180_000);
+  this.timeout(400_000); // about ten fault cases per provider, each waited for
   let sim: Simulator;
   let pulse: RunningPulse;
   let token: string;
@@ -61,7 +61,7 @@ describe('provider checks against the simulator (every provider × fault)', func
   for (const provider of ['gmail', 'google_calendar', 'slack', 'mcp'] as SimProvider[]) {
     it(`${provider}: green when healthy, and each fault shows its code and status`, async () => {
       const { id, account } = await connect(pulse, sim, token, provider);
-      const green = await eventually(async () => { const h = await health(id); return h?.status === 'green' && h; }, `${provider} green`, 20_000);
+      const green = await eventually(async () => { const h = await health(id); return h?.status === 'green' && h; }, `${provider} green`, 60_000);
       expect(green.error).to.equal(null);
       const seen: string[] = [];
       for (const [name, c] of Object.entries(cases(provider))) {
@@ -69,14 +69,14 @@ describe('provider checks against the simulator (every provider × fault)', func
         const h = await eventually(async () => {
           const b = await health(id);
           return c.codes.includes(b?.error?.code) && c.statuses.includes(b.status) && b;
-        }, `${provider} / ${name}`, 20_000);
+        }, `${provider} / ${name}`, 60_000);
         seen.push(`${name}: ${h.status}${h.error ? ` ${h.error.code}` : ''}`);
         sim.setFaults(account, {});
         if (h.reauthRequired) {
           expect(h.reconnectUrl, `${name} offers a reconnect link`).to.be.a('string');
           continue; // the next case starts from red; the reconnect test covers the way back
         }
-        await eventually(async () => (await health(id))?.status === 'green', `${provider} green again after ${name}`, 20_000);
+        await eventually(async () => (await health(id))?.status === 'green', `${provider} green again after ${name}`, 60_000);
       }
       expect(seen.length).to.equal(Object.keys(cases(provider)).length);
     });

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import { adminSession, createTestAdmin } from '../support/adminSession.js';
+import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
 const forged = '203.0.113.7';
@@ -13,16 +14,15 @@ const ipKey = (ip: string) => `admin-login-ip:${createHash('sha256').update(ip).
  * the per-IP login limit counts under, the audit log's sourceIp, and the address the
  * WebSocket server logs for an admin socket.
  */
-async function observe(overrides: Record<string, string>) {
+async function observe(env: OwnEnvironment, overrides: Record<string, string>) {
   const logs: string[] = [];
   const pulse: RunningPulse = await startPulse({
     roles: ['projectors', 'api'],
     logs: { level: 'debug', destination: new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }) },
-    overrides: { ADMIN_LOGIN_FAILURES_PER_IP: '3', ...overrides },
+    overrides: { ...env.overrides, ADMIN_LOGIN_FAILURES_PER_IP: '3', ...overrides },
   });
   const xff = { 'x-forwarded-for': forged };
   try {
-    await pulse.rt.db.query(`DELETE FROM rate_limits WHERE key LIKE 'admin-login-%'`);
     const creds = await createTestAdmin(pulse);
     const login = await pulse.api('POST', '/api/admin/session', { body: creds, headers: xff });
     expect(login.status).to.equal(200);
@@ -49,17 +49,27 @@ async function observe(overrides: Record<string, string>) {
     await new Promise<void>((resolve) => { ws.once('close', () => resolve()); ws.close(); });
     return { statuses, keys, auditIps: audited.map((e) => e.sourceIp), socketIp: connected.ip as string };
   } finally {
-    // Other suites log in from this address with the default limits.
-    await pulse.rt.db.query(`DELETE FROM rate_limits WHERE key LIKE 'admin-login-%'`);
     await pulse.stop();
   }
 }
 
+// Login limits count per address across the whole database: each observation has a database
+// (and topics) of its own, so no other suite's logins from 127.0.0.1 count here, and the
+// failures made here lock no other suite out.
 describe('trust proxy (TRUST_PROXY): whose address counts', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
+  const envs: OwnEnvironment[] = [];
+  const ownEnv = async (label: string) => {
+    const env = await ownEnvironment(label);
+    envs.push(env);
+    return env;
+  };
+  after(async () => {
+    for (const env of envs) await env.drop();
+  });
 
   it('ignores X-Forwarded-For by default: limits, audit and WebSocket logs use the socket address', async () => {
-    const seen = await observe({});
+    const seen = await observe(await ownEnv('proxy untrusted'), {});
     expect(seen.auditIps).to.have.length(2);
     for (const ip of [...seen.auditIps, seen.socketIp]) expect(ip).to.match(/^(::ffff:)?127\.0\.0\.1$/);
     // All four failures counted against one key, the real address: the fourth is refused.
@@ -69,7 +79,7 @@ describe('trust proxy (TRUST_PROXY): whose address counts', function () {
   });
 
   it('believes X-Forwarded-For from a trusted proxy (TRUST_PROXY=loopback)', async () => {
-    const seen = await observe({ TRUST_PROXY: 'loopback' });
+    const seen = await observe(await ownEnv('proxy trusted'), { TRUST_PROXY: 'loopback' });
     // The login with the forged header is attributed to it; adminSession's own login carried none.
     expect(seen.auditIps).to.include(forged);
     expect(seen.socketIp).to.equal(forged);
