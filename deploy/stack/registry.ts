@@ -252,7 +252,8 @@ export async function startRegistryInstance(opts: RegistryInstanceOptions): Prom
   const tmp = join(opts.dir, 'tmp');
   mkdirSync(tmp, { recursive: true });
   const logPath = join(opts.dir, 'registry.log');
-  const jvm = registryJvm(storageOf(opts.databaseUrl), 0, tmp);
+  // The marker names the instance's dir in `ps`, should an orphan (a SIGKILLed test run) need finding.
+  const jvm = registryJvm(storageOf(opts.databaseUrl), 0, tmp, [`-Dpulse.registry.instance=${opts.dir}`]);
   const start = Date.now();
   const child = spawn(jvm.command, jvm.args, { cwd: opts.dir, env: jvm.env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${jvm.command}`);
