@@ -1,6 +1,6 @@
 // The long-running roles a Pulse process can play. `pulse start` runs them all in one
 // process for the demo; in production each runs (and scales) on its own.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from '../api/app.js';
 import { startRealtime } from '../api/realtime/server.js';
 import { oauthLinks } from '../api/oauth.js';
@@ -43,10 +43,18 @@ const evaluatorSettings = (rt: Runtime): EvaluatorSettings => ({
   flapping: { windowSeconds: 3600, transitions: 4, stableSeconds: 600 },
 });
 
-/** Links in notifications must be absolute: mail clients have no base URL. */
+/**
+ * Links in notifications must be absolute: mail clients have no base URL. Read when a message
+ * is rendered, not when the role starts: with API_PORT=0 the API role settles the URLs once it
+ * has bound its port (see `startApi`), possibly after the notifier started in the same process.
+ */
 const notificationLinks = (rt: Runtime) => ({
-  webAppUrl: rt.config.webAppUrl,
-  docsBaseUrl: rt.config.docsBaseUrl.startsWith('/') ? rt.config.publicApiUrl + rt.config.docsBaseUrl : rt.config.docsBaseUrl,
+  get webAppUrl() {
+    return rt.config.webAppUrl;
+  },
+  get docsBaseUrl() {
+    return rt.config.docsBaseUrl.startsWith('/') ? rt.config.publicApiUrl + rt.config.docsBaseUrl : rt.config.docsBaseUrl;
+  },
 });
 
 /** Alerting: the evaluator (one active member, others standby) and the notifier. */
@@ -70,8 +78,44 @@ export async function startAlerting(rt: Runtime): Promise<Stoppable> {
   };
 }
 
+/**
+ * With API_PORT=0 the system picks the API's port, so its URLs can only be known once it is
+ * bound: the ones not given explicitly (PUBLIC_API_URL, WEB_APP_URL — the API serves the web
+ * app itself, as in the demo) become the address actually bound. Explicit settings, and any
+ * fixed port, keep the configured values. This is how tests and tools get a working OAuth
+ * round trip on a free port without probing for one first (a probed port can be taken by
+ * another process before the API binds it).
+ */
+function adoptBoundUrl(config: Runtime['config'], url: string): void {
+  if (config.api.port !== 0) return;
+  if (!config.explicit.publicApiUrl) {
+    config.publicApiUrl = url;
+    config.adminAuth.secureCookie = url.startsWith('https:');
+  }
+  if (!config.explicit.webAppUrl) config.webAppUrl = url;
+}
+
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
   const producer = await rt.kafka.producer();
+  // Bind first, then build the app from the URLs that binding settled (adoptBoundUrl). Nothing
+  // awaits between the two, so no request is served before the app is attached.
+  const server: Server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(rt.config.api.port, rt.config.api.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await producer.close();
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : rt.config.api.port;
+  const url = `http://${rt.config.api.host}:${port}`;
+  adoptBoundUrl(rt.config, url);
   const issuers = oauthIssuers(rt.config);
   const oauthSettings = { jwtSecret: rt.config.auth.jwtSecret, publicApiUrl: rt.config.publicApiUrl, issuers };
   const app = createApp({
@@ -97,12 +141,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     minIntervalSeconds: rt.config.checks.minIntervalSeconds,
     now: Date.now,
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(rt.config.api.port, rt.config.api.host, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : rt.config.api.port;
-  const url = `http://${rt.config.api.host}:${port}`;
+  server.on('request', app);
   const realtime = await startRealtime({
     server, db: rt.db, databaseUrl: rt.config.databaseUrl, jwtSecret: rt.config.auth.jwtSecret, docsBaseUrl: rt.config.docsBaseUrl, log: rt.log,
   });

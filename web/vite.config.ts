@@ -26,7 +26,10 @@ export default defineConfig({
     // The bundle report reads the manifest to tell the first route's chunks from lazy ones.
     manifest: true,
     target: 'es2022',
-    sourcemap: false,
+    // Maps beside the chunks (web/dist/assets/*.js.map) but not named in them: browsers don't
+    // fetch them; test/coverage/webReport.ts reads them from disk to map the e2e run's browser
+    // coverage back to web/src.
+    sourcemap: 'hidden',
     reportCompressedSize: false,
   },
 });

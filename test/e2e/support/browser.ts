@@ -1,10 +1,12 @@
 // One headless Chromium (Debian's, driven by playwright-core) for the whole e2e run, pages
-// that record uncaught errors, and screenshots into test-results/screenshots/ (git-ignored).
+// that record uncaught errors and the app's JS coverage (coverage/web-raw/, see
+// test/support/browserCoverage.ts), and screenshots into test-results/screenshots/ (git-ignored).
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../../platform/config.js';
+import { clearRawWebCoverage, flushBrowser, flushCoverage, recordCoverage } from '../../support/browserCoverage.js';
 
 export const screenshotDir = path.join(projectRoot, 'test-results', 'screenshots');
 
@@ -21,10 +23,23 @@ export function clearScreenshots(): void {
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH`);
-  return chromium.launch({
+  clearRawWebCoverage();
+  const browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu'],
   });
+  // Pages a test left open still write their coverage.
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await flushBrowser(browser).catch(coverageLost);
+    await close(options);
+  };
+  return browser;
+}
+
+/** Coverage is a by-product: failing to write it must not fail the test that opened the page. */
+function coverageLost(err: unknown): void {
+  console.warn(`web coverage of a page was not recorded: ${(err as Error)?.message ?? err}`);
 }
 
 export interface WatchedPage {
@@ -46,6 +61,18 @@ export async function openPage(browser: Browser, opts: { width?: number; height?
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
+  await recordCoverage(page);
+  // Coverage must be taken while the page is open: write it just before either is closed.
+  const closeContext = context.close.bind(context);
+  context.close = async (options) => {
+    await flushCoverage(page).catch(coverageLost);
+    await closeContext(options);
+  };
+  const closePage = page.close.bind(page);
+  page.close = async (options) => {
+    await flushCoverage(page).catch(coverageLost);
+    await closePage(options);
+  };
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   return { page, context, errors };
@@ -54,9 +81,14 @@ export async function openPage(browser: Browser, opts: { width?: number; height?
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  // From the top (a sticky header would otherwise be painted mid-page), once animations settle.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(400);
+  // From the top (a sticky header would otherwise be painted mid-page): jump there, wait for the
+  // web fonts and two frames (the scroll laid out and painted); `animations: 'disabled'` then
+  // finishes transitions and stops animations for the shot.
+  await page.evaluate(async () => {
+    window.scrollTo({ top: 0, left: 0, behavior: 'instant' });
+    await document.fonts.ready;
+    await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));
+  });
   await page.screenshot({ path: file, fullPage, animations: 'disabled' });
   return file;
 }
@@ -73,7 +105,11 @@ export function overflowing(page: Page): Promise<string[]> {
   });
 }
 
-/** A port nobody listens on right now (the API must know its own URL before it starts). */
+/**
+ * A port nobody listens on right now. Racy (another process may take it before it is used):
+ * start the API with API_PORT=0 instead and read its URL from `pulse.apiUrl` — it derives
+ * PUBLIC_API_URL and WEB_APP_URL from the port it bound (cli/roles.ts, startApi).
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
