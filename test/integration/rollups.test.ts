@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { HealthChecked } from '../../platform/events.js';
 import { quantile } from '../../projections/latencySketch.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
+import { seededRandom } from '../support/processes.js';
 import { startPulse, type RunningPulse } from '../support/pulse.js';
 import { caughtUp } from '../support/signals.js';
 
@@ -43,12 +44,14 @@ describe('hourly and monthly rollups (by event time, exact counts)', function ()
     const from = Date.parse('2026-07-01T00:00:00Z');
     const to = Date.parse('2026-10-31T23:59:59Z');
     const codes = ['timeout', 'server_error', 'unauthorized'];
+    const random = seededRandom(); // KILL_SEED=<seed> replays the same events
+    const seed = `seed ${random.seed}`;
     const events: HealthChecked[] = Array.from({ length: 1500 }, (_, i) => {
       const it = integrations[i % integrations.length] as { id: string; provider: string };
-      const startedAt = from + Math.floor(Math.random() * (to - from));
-      const durationMs = Math.random() < 0.2 ? 2001 + Math.floor(Math.random() * 3000) : 1 + Math.floor(Math.random() * 1999);
+      const startedAt = from + Math.floor(random.next() * (to - from));
+      const durationMs = random.next() < 0.2 ? 2001 + Math.floor(random.next() * 3000) : 1 + Math.floor(random.next() * 1999);
       const base = { integrationId: it.id, provider: it.provider, startedAt, durationMs, completedAt: startedAt + durationMs };
-      return Math.random() < 0.25 ? aFailedCheck(codes[i % 3] as string, base) : aCheck(base);
+      return random.next() < 0.25 ? aFailedCheck(codes[i % 3] as string, base) : aCheck(base);
     });
     const duplicates = events.slice(0, 60);
 
@@ -72,7 +75,7 @@ describe('hourly and monthly rollups (by event time, exact counts)', function ()
         checks: Number(r.checks), ok: Number(r.ok), degraded: Number(r.degraded), failed: Number(r.failed),
         latencySum: Number(r.latency_sum_ms), latencyMax: r.latency_max_ms, errors: Object.fromEntries(Object.entries(r.errors_by_code).map(([c, n]) => [c, Number(n)])),
       }]));
-      expect(actual).to.deep.equal(expected);
+      expect(actual, seed).to.deep.equal(expected);
     };
     const fmt = (g: string) => (g === 'hour' ? `to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')` : `to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM')`);
     for (const [g, bucketOfEvent] of [['hour', hourOf], ['month', monthOf]] as const) {
@@ -90,7 +93,7 @@ describe('hourly and monthly rollups (by event time, exact counts)', function ()
     const { rows } = await rt.db.query(`SELECT latency_sketch FROM health_rollups_provider WHERE provider = $1 AND granularity = 'month' AND bucket_start = '2026-08-01T00:00:00Z'`, [providers[0]]);
     const latencies = events.filter((e) => e.provider === providers[0] && monthOf(e) === '2026-08').map((e) => e.durationMs).sort((a, b) => a - b);
     const exactP95 = latencies[Math.floor(0.95 * (latencies.length - 1))] as number;
-    expect(quantile(rows[0].latency_sketch, 0.95)).to.be.within(exactP95 * 0.94, exactP95 * 1.06);
+    expect(quantile(rows[0].latency_sketch, 0.95), seed).to.be.within(exactP95 * 0.94, exactP95 * 1.06);
 
     // History is partitioned by month of event time.
     const parts = await rt.db.query(`SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM integration_health_history WHERE integration_id = ANY($1) GROUP BY 1 ORDER BY 1`, [ids]);
