@@ -242,10 +242,10 @@ describe('alerting', function () {
     await publish(ids.map((id, i) => connected(id, user(i), 'mcp')));
     const processSettings = { ...alertingSettings(), LOG_LEVEL: 'debug' };
     let proc: PulseProcess = startPulseProcess(['alerts'], processSettings);
-    // Topics are not ordered among themselves: let the process learn the rule and the integrations before checks arrive.
-    await seeded(caughtUp(pulse.rt, { group: pulse.rt.topics.group('pulse-alert-evaluator') }, [pulse.rt.topics.config, pulse.rt.topics.lifecycle], 90_000));
     const held: string[] = [];
     try {
+      // Topics are not ordered among themselves: let the process learn the rule and the integrations before checks arrive.
+      await seeded(caughtUp(pulse.rt, { group: pulse.rt.topics.group('pulse-alert-evaluator') }, [pulse.rt.topics.config, pulse.rt.topics.lifecycle], 90_000));
       for (const [round, moment] of moments.entries()) {
         const before = new Map((await endOffsets(pulse.rt, [pulse.rt.topics.checks])).map((o) => [o.partition, o.offset]));
         const current = proc;
@@ -285,6 +285,7 @@ describe('alerting', function () {
       for (const [transitionId, hookIds] of idsOf) expect(hookIds.size, `${transitionId} under one webhook-id [${why}]`).to.equal(1);
     } finally {
       await kill(proc);
+      receiver.release();
     }
   });
 });
