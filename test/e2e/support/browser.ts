@@ -109,6 +109,7 @@ export function overflowing(page: Page): Promise<string[]> {
  * A port nobody listens on right now. Racy (another process may take it before it is used):
  * start the API with API_PORT=0 instead and read its URL from `pulse.apiUrl` — it derives
  * PUBLIC_API_URL and WEB_APP_URL from the port it bound (cli/roles.ts, startApi).
+ * @deprecated kept until test/e2e/alerting.test.ts moves to API_PORT=0.
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
