@@ -8,6 +8,8 @@ import { projectRoot } from '../platform/config.js';
 export function webApp(dist = path.join(projectRoot, 'web', 'dist')): Router {
   const router = Router();
   if (!existsSync(path.join(dist, 'index.html'))) return router;
+  // The build's source maps exist for test coverage only (hidden: no chunk points at them).
+  router.use((req, res, next) => (req.path.endsWith('.map') ? res.status(404).end() : next()));
   // Hashed file names change with their content: cache them for good. A missing one is a 404
   // (below), never index.html, which a browser would try to run as a stale chunk.
   router.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
