@@ -8,8 +8,8 @@
 // 3. Record: finished rows become NotificationSent/NotificationFailed on alerts.events with
 //    deterministic event ids, then are marked recorded (a retry is deduped by the projection).
 //
-// A crash between sending and marking leaves rows 'sending'; they are sent again with the
-// SAME digest id, which is the webhook-id (receivers dedupe, per Standard Webhooks); an email
+// A crash between sending and marking leaves rows 'sending'; they are sent again, as one
+// digest with the SAME id, which is the webhook-id (receivers dedupe, per Standard Webhooks); an email
 // in that window may arrive twice. The window is milliseconds; nothing else repeats a delivery.
 import { randomUUID } from 'node:crypto';
 import { createMailer, deliverWebhook, renderAdminDigest, renderOwnerEmail, webhookBody, type Links, type Mailer } from '../alerting/delivery/index.js';
@@ -46,8 +46,15 @@ interface Claimed {
 
 type Outcome = { status: 'sent'; attempts: number } | { status: 'failed'; attempts: number; reason: string };
 
-/** A row left 'sending' this long ago belongs to a notifier that died mid-send. */
+/** A digest left 'sending' with a row queued this long ago belongs to a notifier that died mid-send. */
 const ORPHANED_AFTER_SECONDS = 60;
+/**
+ * Rows of an orphaned digest: the whole digest at once (judged by its oldest row), never some of
+ * its rows — a receiver that saw the digest's id before would drop the rest as a duplicate.
+ */
+const ORPHANED = `(q.status = 'sending' AND EXISTS (
+  SELECT 1 FROM notification_queue o
+   WHERE o.channel_key = q.channel_key AND o.digest_id = q.digest_id AND o.queued_at < now() - make_interval(secs => $2)))`;
 
 export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> {
   const { db, log } = deps;
@@ -59,8 +66,8 @@ export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> 
   /** Channels with a full digest window behind them, or orphaned by a crash. */
   const dueChannels = async (): Promise<string[]> => {
     const { rows } = await db.query(
-      `SELECT channel_key FROM notification_queue
-        WHERE status = 'pending' OR (status = 'sending' AND queued_at < now() - make_interval(secs => $2))
+      `SELECT channel_key FROM notification_queue q
+        WHERE q.status = 'pending' OR ${ORPHANED}
         GROUP BY channel_key
        HAVING min(queued_at) <= now() - make_interval(secs => $1)
         LIMIT 50`,
@@ -72,10 +79,10 @@ export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> 
   const claim = (channelKey: string): Promise<Claimed | null> =>
     inTransaction(db, async (tx) => {
       const { rows } = await tx.query(
-        `SELECT transition_id, alert_id, channel, transition, status, digest_id FROM notification_queue
-          WHERE channel_key = $1 AND (status = 'pending' OR (status = 'sending' AND queued_at < now() - make_interval(secs => $2)))
+        `SELECT transition_id, alert_id, channel, transition, status, digest_id FROM notification_queue q
+          WHERE channel_key = $1 AND (q.status = 'pending' OR ${ORPHANED})
           ORDER BY queued_at, transition_id
-          FOR UPDATE SKIP LOCKED`,
+          FOR UPDATE OF q SKIP LOCKED`,
         [channelKey, ORPHANED_AFTER_SECONDS],
       );
       if (!rows.length) return null;

@@ -17,7 +17,7 @@ export interface Receiver {
    * sent it and cannot have recorded the outcome. Resolves with it once it is in hand; the
    * answer never comes (the test kills the sender, or calls `release`).
    */
-  holdNext(): Promise<Hook>;
+  holdNext(timeoutMs?: number): Promise<Hook>;
   /** Answers nothing more to held deliveries: closes their connections. */
   release(): void;
 }
@@ -47,9 +47,18 @@ export function startReceiver(secret: () => string): Promise<Receiver> {
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pulse`,
     hooks,
-    holdNext: () => new Promise<Hook>((r) => holds.push(r)),
+    holdNext: (timeoutMs = 60_000) => new Promise<Hook>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        holds.splice(holds.indexOf(onHold), 1);
+        reject(new Error(`no webhook delivery arrived to hold within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onHold = (hook: Hook) => {
+        clearTimeout(timer);
+        resolve(hook);
+      };
+      holds.push(onHold);
+    }),
     release() {
-      holds.length = 0;
       for (const res of held) res.destroy();
       held.clear();
     },
