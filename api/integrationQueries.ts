@@ -22,7 +22,8 @@ export async function listIntegrations(db: Db, userId: string, q: ListQuery, doc
   const from = `FROM integrations i LEFT JOIN integration_health_checks h USING (integration_id) WHERE ${where.join(' AND ')}`;
   const [{ rows }, count] = await Promise.all([
     db.query(
-      `SELECT i.integration_id, i.provider, i.display_name, i.reauth_reason, h.* ${from}
+      // h.* first: its columns (provider) are null before the first check and must not hide the integration's.
+      `SELECT h.*, i.integration_id, i.provider, i.display_name, i.reauth_reason ${from}
         ORDER BY ${listSorts[q.sort]} ${q.order} NULLS LAST, i.integration_id
         LIMIT ${q.limit} OFFSET ${q.offset}`,
       params,

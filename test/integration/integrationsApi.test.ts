@@ -128,3 +128,24 @@ describe('user integrations API: list, update, delete, history', function () {
     expect(await charlieChecks()).to.equal(atDeletion);
   });
 });
+
+describe('user integrations API before the first check', function () {
+  this.timeout(60_000);
+  let pulse: RunningPulse;
+
+  // No worker: the integration is recorded and projected, but never checked.
+  before(async () => { pulse = await startPulse({ roles: ['projectors', 'api'] }); });
+  after(async () => { await pulse?.stop(); });
+
+  it('lists a connected integration with its provider and name, status unknown', async () => {
+    const token = pulse.tokenFor(`unchecked-${randomUUID()}`);
+    const created = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: 'Not yet checked', config: { url: 'https://example.com/' } } });
+    expect(created.status, created.text).to.equal(202);
+    const list = await eventually(async () => {
+      const body = (await pulse.api('GET', '/api/integrations', { token })).body;
+      return body.total === 1 && body;
+    }, 'the integration listed');
+    expect(list.items[0]).to.include({ integrationId: created.body.id, provider: 'http', displayName: 'Not yet checked', status: 'unknown', checkCount: 0, lastCheckedAt: null });
+  });
+});
+
