@@ -49,7 +49,11 @@ export async function startHttpTarget(port = 0, host = '127.0.0.1'): Promise<Htt
       res.writeHead(b.status, { 'content-type': 'text/plain' }).end(b.body);
     }, b.delayMs);
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A taken port must reject (the demo then falls back to any free one), not crash the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${actual}`,

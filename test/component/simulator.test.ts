@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startHttpTarget } from '../../simulator/httpTarget.js';
 import { startSimulator, type Simulator } from '../../simulator/providerSimulator.js';
 import { eventually } from '../support/signals.js';
 
@@ -474,5 +475,19 @@ describe('provider simulator', () => {
     // close() waits for open connections: it returns only because it ended the hanging one.
     await own.close();
     expect(await pending).to.equal('failed');
+  });
+});
+
+describe('the plain HTTP target', () => {
+  it('rejects a port that is taken (so the demo can fall back to another) instead of crashing the process', async () => {
+    const first = await startHttpTarget();
+    try {
+      const port = Number(new URL(first.url).port);
+      let error: (Error & { code?: string }) | undefined;
+      await startHttpTarget(port).then((second) => second.close(), (err: Error) => { error = err; });
+      expect(error?.code).to.equal('EADDRINUSE');
+    } finally {
+      await first.close();
+    }
   });
 });
