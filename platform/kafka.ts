@@ -252,6 +252,11 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
             clearTimeout(timer);
             resolve();
           };
+          // A batch of only transaction markers (or aborted records) never reaches eachBatch, but
+          // still moves the position: without this, a range ending in a commit marker never ends.
+          consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+            if (!done && payload.partition === partition && BigInt(payload.lastOffset) + 1n >= to) finish();
+          });
           consumer.run({
             autoCommit: false,
             eachBatch: async ({ batch }) => {

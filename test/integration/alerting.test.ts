@@ -8,7 +8,6 @@ import { expect } from 'chai';
 import { Partitioners } from 'kafkajs';
 import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
-import { projectedThrough } from '../support/alertSignals.js';
 import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
@@ -101,7 +100,7 @@ describe('alerting', function () {
   const evaluatorSettled = async () => {
     await publish([aCheck({ integrationId: `sentinel-${randomUUID()}`, userId: 'sentinel', startedAt: Date.now() })]);
     await caughtUp(pulse.rt, { group: pulse.rt.topics.group('pulse-alert-evaluator') }, [pulse.rt.topics.checks, pulse.rt.topics.lifecycle]);
-    await projectedThrough(pulse.rt, 'alerts', pulse.rt.topics.alerts);
+    await caughtUp(pulse.rt, { projection: 'alerts' }, [pulse.rt.topics.alerts]);
   };
   const transitionsOnTopic = async () => (await decodeAll(pulse.rt.config, await readTopic(pulse.rt.config, pulse.rt.topics.alerts)));
 
