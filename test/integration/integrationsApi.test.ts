@@ -67,6 +67,8 @@ describe('user integrations API: list, update, delete, history', function () {
 
   it('serves history: raw checks for a short range, rollups for a long one, paginated', async () => {
     await eventually(async () => (await pulse.api('GET', `/api/integrations/${ids[1]}/health`, { token })).body.checkCount >= 3, 'a few checks');
+    // History and rollups come from their own projection, which keeps its own pace: wait until it has those checks too.
+    await caughtUp(pulse.rt, { projection: 'health_history' }, [pulse.rt.topics.checks]);
     const raw = (await pulse.api('GET', `/api/integrations/${ids[1]}/health/history?limit=2`, { token })).body;
     expect(raw.granularity).to.equal('raw');
     expect(raw.items).to.have.length(2);
@@ -75,8 +77,6 @@ describe('user integrations API: list, update, delete, history', function () {
     const older = (await pulse.api('GET', `/api/integrations/${ids[1]}/health/history?limit=2&before=${encodeURIComponent(raw.nextBefore)}`, { token })).body;
     expect(Date.parse(older.items[0].checkedAt)).to.be.lessThan(Date.parse(raw.items[1].checkedAt) + 1);
 
-    // Rollups come from their own projection: wait until it has everything published so far.
-    await caughtUp(pulse.rt, { projection: 'health_history' }, [pulse.rt.topics.checks]);
     const from = new Date(Date.now() - 10 * 86_400_000).toISOString();
     const hourly = (await pulse.api('GET', `/api/integrations/${ids[1]}/health/history?from=${encodeURIComponent(from)}`, { token })).body;
     expect(hourly.granularity).to.equal('hourly');
