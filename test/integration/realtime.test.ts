@@ -333,6 +333,8 @@ describe('real-time health over WebSocket (/ws)', function () {
     const frame = await c.next((f) => f.type === 'health' && f.integration.integrationId === id && f.integration.checkCount === 2, 'the manual check on the socket');
     expect(frame.integration.error.code).to.equal('server_error');
     target.set('rt-alice-manual', { status: 200 });
+    // History is another projection, with its own pace: let it catch up with the check just pushed.
+    await caughtUp(pulse.rt, { projection: 'health_history' }, [pulse.rt.topics.checks]);
     const history = (await pulse.api('GET', `/api/integrations/${id}/health/history`, { token: alice })).body.items as { trigger: string }[];
     expect(history.filter((h) => h.trigger === 'manual')).to.have.length(1);
   });
