@@ -94,7 +94,10 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 }
 
 /** Empty when the page fits its viewport's width; otherwise what sticks out (what makes a phone scroll sideways). */
-export function overflowing(page: Page): Promise<string[]> {
+export async function overflowing(page: Page): Promise<string[]> {
+  // After a viewport change, charts resize in their ResizeObserver callbacks, which run before
+  // the next frame is painted: measure once two frames have gone by, not in between.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width) return [];
