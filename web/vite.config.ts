@@ -27,7 +27,7 @@ export default defineConfig({
     manifest: true,
     target: 'es2022',
     // Maps beside the chunks (web/dist/assets/*.js.map) but not named in them: browsers don't
-    // fetch them; test/coverage/webReport.ts reads them from disk to map the e2e run's browser
+    // fetch them; test/reporting/webCoverage.ts reads them from disk to map the e2e run's browser
     // coverage back to web/src.
     sourcemap: 'hidden',
     reportCompressedSize: false,

@@ -1,4 +1,4 @@
-// The little of istanbul-lib-report and istanbul-reports that webReport.ts uses (neither ships types).
+// The little of istanbul-lib-report and istanbul-reports that webCoverage.ts uses (neither ships types).
 declare module 'istanbul-lib-report' {
   import type { CoverageMap } from 'istanbul-lib-coverage';
   export interface Context {

@@ -4,7 +4,7 @@
 // v8-to-istanbul as c8 does for Node. Chunks no page loaded count as not run at all, so every
 // file of web/src that the build contains is in the figure. Writes coverage/web/
 // (coverage-summary.json and an HTML report) and prints lines % for web/src and per folder.
-// Usage: tsx test/coverage/webReport.ts   (after the e2e tests; exits 0 when there is nothing to report)
+// Usage: tsx test/reporting/webCoverage.ts   (after the e2e tests; exits 0 when there is nothing to report)
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import libCoverage, { type CoverageMap } from 'istanbul-lib-coverage';

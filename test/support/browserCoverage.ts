@@ -1,7 +1,7 @@
 // The web app's coverage as the e2e tests exercise it: every page the e2e support opens records
 // Chromium's precise JS coverage (V8 block counts) from its first script to its close (written
 // before each page.goto too, while the document still lives), and writes the entries of the app's own bundle (web/dist/assets/*.js) to
-// coverage/web-raw/. `tsx test/coverage/webReport.ts` maps them back to web/src through the
+// coverage/web-raw/. `tsx test/reporting/webCoverage.ts` maps them back to web/src through the
 // build's source maps. Chromium only (playwright-core's page.coverage).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
