@@ -8,7 +8,6 @@ import kafkajs from 'kafkajs';
 import { topicsFor } from '../../platform/topics.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
-import { tapLog } from '../support/logTap.js';
 import { kill, startPulseProcess, type PulseProcess } from '../support/processes.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 
@@ -43,7 +42,7 @@ describe('check workers share the integrations (consumer group) and take over fr
 
   function startWorker(): Worker {
     const w: Worker = { proc: startPulseProcess(['worker'], { ...env.overrides, LOG_LEVEL: 'debug' }), checks: new Map() };
-    tapLog(w.proc, (line) => {
+    w.proc.onLog((line) => {
       if (line.msg === 'check published') {
         const id = line.integrationId as string;
         w.checks.set(id, (w.checks.get(id) ?? 0) + 1);

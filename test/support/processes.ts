@@ -16,6 +16,8 @@ export interface PulseProcess {
   exited(): number | null | undefined;
   /** Resolves with the first log line (from now on) matching `match`; rejects if the process exits first. */
   logged(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Calls `listener` with every JSON log line from now on (e.g. to count which process ran which check); returns an unsubscribe. */
+  onLog(listener: (line: LogLine) => void): () => void;
   /** Resolves with everything printed so far once it satisfies `match` (for plain-text output such as the demo's banner). */
   printed(match: (text: string) => boolean, timeoutMs?: number): Promise<string>;
 }
@@ -72,16 +74,28 @@ export function startPulseProcess(args: string[], env: Record<string, string> = 
     exited: () => code,
     logged: (match, timeoutMs = 60_000) =>
       awaitLine('the awaited log line', (text) => {
-        try {
-          const line = JSON.parse(text) as LogLine;
-          return match(line) ? line : undefined;
-        } catch {
-          return undefined;
-        }
+        const line = asLogLine(text);
+        return line && match(line) ? line : undefined;
       }, timeoutMs),
+    onLog(listener) {
+      const onLine = (text: string) => {
+        const line = asLogLine(text);
+        if (line) listener(line);
+      };
+      waiters.add(onLine);
+      return () => waiters.delete(onLine);
+    },
     printed: (match, timeoutMs = 60_000) =>
       match(output) ? Promise.resolve(output) : awaitLine('the awaited output', () => (match(output) ? output : undefined), timeoutMs),
   };
+}
+
+function asLogLine(text: string): LogLine | undefined {
+  try {
+    return JSON.parse(text) as LogLine;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stops the process with `signal` and waits until it is gone (so no stale group member outlives the test). */
