@@ -36,6 +36,11 @@ const configSchema = z.object({
   MIN_CHECK_INTERVAL_SECONDS: int(1, 86_400).default(10),
   /** Fraction of the interval added at random to spread checks out (0.1 = up to +10 %). */
   CHECK_JITTER_RATIO: z.coerce.number().min(0).max(1).default(0.1),
+  /**
+   * Check results a worker holds while Kafka does not take them (they are sent, in order, once it
+   * does). When this many are waiting, the worker stops starting checks and counts skipped slots.
+   */
+  CHECK_OUTBOX_CAPACITY: int(100, 10_000_000).default(50_000),
   SLOW_CHECK_MS: int(1, 60_000).default(2_000),
   FAILURES_BEFORE_RED: int(1, 100).default(3),
   /** Per-check detail (integration_health_history) is kept this long. */
@@ -143,6 +148,7 @@ export interface Config {
     defaultIntervalSeconds: number;
     minIntervalSeconds: number;
     jitterRatio: number;
+    outboxCapacity: number;
   };
   statusRules: { slowCheckMs: number; failuresBeforeRed: number };
   providers: {
@@ -240,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultIntervalSeconds: c.DEFAULT_CHECK_INTERVAL_SECONDS,
       minIntervalSeconds: c.MIN_CHECK_INTERVAL_SECONDS,
       jitterRatio: c.CHECK_JITTER_RATIO,
+      outboxCapacity: c.CHECK_OUTBOX_CAPACITY,
     },
     statusRules: { slowCheckMs: c.SLOW_CHECK_MS, failuresBeforeRed: c.FAILURES_BEFORE_RED },
     providers: {
