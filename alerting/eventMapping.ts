@@ -122,14 +122,18 @@ export function transitionFromEvent(e: Extract<AlertEvent, { type: 'AlertRaised'
   }
 }
 
-/** How far ahead of its Kafka record an event's own time may be before it is not believed. */
-export const FUTURE_SLACK_MS = 5 * 60_000;
+/**
+ * How far ahead of its Kafka record an event's own time may be before it is not believed. Record
+ * timestamps are the broker's append time (every topic uses LogAppendTime), and an event happens
+ * before it is appended, so anything beyond a few seconds of clock disagreement is skew.
+ */
+export const FUTURE_SLACK_MS = 5_000;
 
 /**
  * The evaluator's clock only moves forward, so one event stamped in the future (a producer
  * with a skewed clock) would skew escalations and windows for everyone. Event times are
- * capped at the record's timestamp plus FUTURE_SLACK_MS — deterministic, since the record's
- * timestamp is part of the log.
+ * capped at the record's timestamp (the broker's clock, not the producer's) plus FUTURE_SLACK_MS —
+ * deterministic, since the record's timestamp is part of the log.
  */
 export function capInputTime(input: EvaluatorInput, recordTimestamp: number): EvaluatorInput {
   const limit = recordTimestamp + FUTURE_SLACK_MS;

@@ -1,7 +1,12 @@
 // Errors as the API promises them: `{error: {code, message, fields?}}`, never a stack trace.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import { isTransientDbError } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
+import { DependencyUnavailable } from '../platform/unavailable.js';
+
+/** What a 503 tells the client to wait before trying again. */
+const RETRY_AFTER_SECONDS = 5;
 
 export class HttpError extends Error {
   constructor(
@@ -43,6 +48,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
+      return;
+    }
+    // Kafka, the registry or Postgres could not take it: nothing was recorded, so say "later",
+    // never a 202 for a fact that was not acknowledged.
+    const unavailable = err instanceof DependencyUnavailable ? err.dependency : isTransientDbError(err) ? 'postgres' : undefined;
+    if (unavailable) {
+      log.warn({ dependency: unavailable, err: { message: err?.message }, method: req.method, path: req.originalUrl.split('?')[0] }, 'request refused: a dependency is unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
+        error: { code: 'temporarily_unavailable', message: `Pulse cannot ${req.method === 'GET' ? 'answer' : 'record this'} right now (${unavailable} is unavailable). Try again in a few seconds.` },
+      });
       return;
     }
     // body-parser errors carry a status (400 bad JSON, 413 too large)

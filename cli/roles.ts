@@ -11,6 +11,7 @@ import { createCredentialStore } from '../platform/credentialStore.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
 import { runProjector } from '../consumers/projector.js';
 import type { Runtime } from '../platform/runtime.js';
+import { readinessProbe } from '../platform/readiness.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
 import { integrationsProjection } from '../projections/integrations.js';
 import { healthHistoryProjection } from '../projections/healthHistory.js';
@@ -96,7 +97,8 @@ function adoptBoundUrl(config: Runtime['config'], url: string): void {
 }
 
 export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }> {
-  const producer = await rt.kafka.producer();
+  // A request waits seconds for Kafka, not a minute: then it gets 503 + Retry-After.
+  const producer = await rt.kafka.producer({ patience: 'request' });
   // Bind first, then build the app from the URLs that binding settled (adoptBoundUrl). Nothing
   // awaits between the two, so no request is served before the app is attached.
   const server: Server = createServer();
@@ -124,7 +126,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     webAppUrl: rt.config.webAppUrl,
     corsOrigins: rt.config.corsOrigins,
     trustProxy: rt.config.api.trustProxy,
-    ready: async () => (await rt.db.query('SELECT 1')).rowCount === 1,
+    ready: readinessProbe({ db: rt.db, kafka: rt.kafka, registryUrl: rt.config.schemaRegistryUrl, now: Date.now }),
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),

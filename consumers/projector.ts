@@ -7,7 +7,7 @@
 // A replay (consumers/replay.ts) runs the same loop into a schema of its own.
 import { inTransaction, isTransientDbError, type Db, type Tx } from '../platform/db.js';
 import { UndecodableRecord, type EventCodec, type PulseEvent } from '../platform/events.js';
-import type { EventProducer, IncomingBatch, IncomingRecord, KafkaClient, RunningConsumer } from '../platform/kafka.js';
+import type { BatchControl, EventProducer, IncomingBatch, IncomingRecord, KafkaClient, RunningConsumer } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 import type { Projection } from '../projections/projection.js';
@@ -100,27 +100,69 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
     return out;
   };
 
-  /** One transaction: lock checkpoint, skip what is in, apply, advance, notify. */
-  const applyInTx = (partition: number, decoded: Decoded[], lastOffset: bigint) =>
-    inTransaction(db, async (tx) => {
+  /**
+   * One transaction over the offsets `from..last` of a partition: lock the checkpoint, compare it
+   * with where this range starts, skip what is in, apply the rest, advance, notify. The compare
+   * is what makes the checkpoint a compare-and-set: a member that lost the partition (a zombie
+   * during a rebalance) and holds a range that starts past the checkpoint would skip records
+   * nobody applied, so it gets 'gap' and must go back; a range entirely below the checkpoint was
+   * applied by someone else and is skipped.
+   */
+  const applyInTx = (partition: number, decoded: Decoded[], from: bigint, last: bigint) =>
+    inTransaction(db, async (tx): Promise<{ outcome: 'applied' | 'skipped' } | { outcome: 'gap'; next: bigint }> => {
       // Rows and checkpoint commit together, so a commit lost in a Postgres crash loses both
       // and the batch is simply applied again: waiting for the WAL flush buys nothing here.
       await tx.query('SET LOCAL synchronous_commit = off');
       // Unqualified table names in the projection's SQL resolve to the target schema.
       if (schema !== 'public') await tx.query(`SET LOCAL search_path TO ${schema}, public`);
       const next = await readCheckpoint(tx, schema, projection.name, topic, partition, true);
+      if (next !== null && last < next) return { outcome: 'skipped' };
+      // The offsets between the checkpoint and `from` hold no records only if a fetch from the
+      // checkpoint itself came back starting at `from` (transaction markers, compaction).
+      if (next !== null && from > next && rewoundTo.get(partition) !== next) return { outcome: 'gap', next };
       const fresh = decoded.filter((d) => next === null || d.record.offset >= next);
-      if (next !== null && lastOffset < next) return { skipped: true as const, next };
       const changed = fresh.length ? await projection.apply(tx, fresh.map((d) => d.event)) : [];
       // A stable marker of the riskiest moment (rows written, checkpoint and commit not yet):
       // the crash test SIGKILLs a projector right here to prove nothing is applied twice.
       plog.debug({ partition, records: fresh.length }, 'projector batch applied, not committed');
-      await writeCheckpoint(tx, schema, projection.name, topic, partition, lastOffset + 1n);
+      await writeCheckpoint(tx, schema, projection.name, topic, partition, last + 1n);
       if (opts.notify && changed.length) await notifyChanged(tx, projection.name, changed);
-      return { skipped: false as const, applied: fresh.length };
+      return { outcome: 'applied' };
     });
 
+  let stopping = false;
+  /**
+   * Runs `attempt` until the database answers. A transient error (the connection dropped, the
+   * server restarting) says nothing about the data: pause with backoff, keep the group
+   * membership alive, reconnect (the pool opens a fresh connection) and try the same range again.
+   * Gives up only when the partition is no longer ours or the projector stops; KafkaJS then
+   * redelivers from the checkpoint, which makes a retry by anyone safe.
+   */
+  const untilDatabaseAnswers = async <T>(partition: number, control: BatchControl, attempt: () => Promise<T>): Promise<T> => {
+    const began = Date.now();
+    for (let n = 1; ; n++) {
+      try {
+        const result = await attempt();
+        if (n > 1) plog.info({ partition, attempts: n, waitedMs: Date.now() - began }, 'database answers again; batch applied');
+        return result;
+      } catch (err) {
+        if (!isTransientDbError(err) || stopping) throw err;
+        if (n === 1) plog.warn({ partition, err: errorSummary(err) }, 'database unavailable; holding the batch and retrying');
+        await new Promise((r) => setTimeout(r, databaseRetryDelayMs(n)));
+        await control.heartbeat().catch(() => undefined);
+        if (control.isStale() || stopping) throw err;
+      }
+    }
+  };
+
   const rewoundTo = new Map<number, bigint>();
+  /** Go back to the checkpoint, once per checkpoint value (see applyInTx). */
+  const rewind = (control: BatchControl, partition: number, checkpoint: bigint, fetched: bigint) => {
+    plog.debug({ partition, fetched: fetched.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
+    rewoundTo.set(partition, checkpoint);
+    control.seek(topic, partition, checkpoint);
+  };
+
   const consumer = await kafka.consume({
     groupId: opts.groupId,
     topics: [topic],
@@ -136,43 +178,45 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
     },
     eachBatch: async (batch, control) => {
       if (!batch.records.length || opts.active?.() === false) return;
+      const { partition } = batch;
       const first = batch.records[0] as IncomingRecord;
       const last = batch.records[batch.records.length - 1] as IncomingRecord;
-      const checkpoint = await readCheckpoint(db, schema, projection.name, topic, batch.partition);
-      if (checkpoint !== null && first.offset > checkpoint && rewoundTo.get(batch.partition) !== checkpoint) {
-        // Fetch position ran ahead of our truth (e.g. the database was restored): go back,
-        // once. If the next fetch still starts later, the offsets between hold no records
-        // (transaction markers on a transactional topic, compacted records): that gap is fine.
-        plog.debug({ partition: batch.partition, fetched: first.offset.toString(), checkpoint: checkpoint.toString() }, 'rewinding to checkpoint');
-        rewoundTo.set(batch.partition, checkpoint);
-        control.seek(topic, batch.partition, checkpoint);
-        return;
-      }
-      if (checkpoint !== null && last.offset < checkpoint) return; // all already applied
+      // A cheap look before decoding (the transaction decides): already applied, or fetched ahead.
+      const checkpoint = await untilDatabaseAnswers(partition, control, () => readCheckpoint(db, schema, projection.name, topic, partition));
+      if (checkpoint !== null && last.offset < checkpoint) return;
+      if (checkpoint !== null && first.offset > checkpoint && rewoundTo.get(partition) !== checkpoint) return rewind(control, partition, checkpoint, first.offset);
 
       const decoded = await decodeAll(batch);
       // Stable marker: a batch fetched and decoded, its transaction not begun (a kill point for the crash test).
-      plog.debug({ partition: batch.partition, records: decoded.length }, 'projector batch in hand');
+      plog.debug({ partition, records: decoded.length }, 'projector batch in hand');
+      const applyRange = async (d: Decoded[], from: bigint, to: bigint): Promise<boolean> => {
+        const result = await untilDatabaseAnswers(partition, control, () => applyInTx(partition, d, from, to));
+        if (result.outcome !== 'gap') return true;
+        rewind(control, partition, result.next, from);
+        return false;
+      };
       try {
-        await applyInTx(batch.partition, decoded, last.offset);
+        if (!(await applyRange(decoded, first.offset, last.offset))) return;
       } catch (err) {
-        if (isTransientDbError(err)) throw err; // KafkaJS redelivers the batch; the checkpoint makes that safe
+        if (isTransientDbError(err)) throw err; // the partition moved or we stop: redelivered from the checkpoint
         // Some event cannot be applied: find it by applying one at a time.
-        plog.warn({ err: errorSummary(err), partition: batch.partition }, 'batch failed to apply; isolating the bad record');
+        plog.warn({ err: errorSummary(err), partition }, 'batch failed to apply; isolating the bad record');
+        let from = first.offset;
         for (const d of decoded) {
           try {
-            await applyInTx(batch.partition, [d], d.record.offset);
+            if (!(await applyRange([d], from, d.record.offset))) return;
           } catch (one) {
             if (isTransientDbError(one)) throw one;
             const reason = `cannot apply offset ${d.record.offset}: ${errorSummary(one)}`;
             if (!opts.deadLetters) return opts.onApplyFailure?.(reason);
             await deadLetterIf(d.record, reason);
-            await inTransaction(db, (tx) => writeCheckpoint(tx, schema, projection.name, topic, batch.partition, d.record.offset + 1n));
+            if (!(await applyRange([], from, d.record.offset))) return;
           }
+          from = d.record.offset + 1n;
         }
-        await inTransaction(db, (tx) => writeCheckpoint(tx, schema, projection.name, topic, batch.partition, last.offset + 1n));
+        if (!(await applyRange([], from, last.offset))) return;
       }
-      await opts.onCommitted?.(batch.partition, last.offset + 1n, batch.records.length);
+      await opts.onCommitted?.(partition, last.offset + 1n, batch.records.length);
       await control.heartbeat();
     },
   });
@@ -180,10 +224,16 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
   return {
     seek: consumer.seek,
     async stop() {
+      stopping = true;
       await consumer.stop();
       await dlqProducer.close();
     },
   };
+}
+
+/** 250 ms, doubling to 5 s: quick through a blip, gentle on a database that is restarting. */
+export function databaseRetryDelayMs(attempt: number): number {
+  return Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5));
 }
 
 function errorSummary(err: unknown): string {

@@ -23,6 +23,13 @@ const configSchema = z.object({
   /** Prepended to every topic name; tests use it to get topics of their own. */
   TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   TOPIC_PARTITIONS: int(1, 1000).default(6),
+  /** Copies of every partition (1 for the single-broker demo; 3 on a production cluster). */
+  KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
+  /**
+   * Copies that must have a record before it counts as written (acks=all). Defaults to 2 when
+   * there are 3 or more copies (one broker may fail without losing an acked record), else 1.
+   */
+  KAFKA_MIN_INSYNC_REPLICAS: int(1, 7).optional(),
   /** How long a silent consumer keeps its partitions; lower means faster takeover after a crash. */
   KAFKA_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   SCHEMA_REGISTRY_URL: z.url(),
@@ -123,7 +130,7 @@ const configSchema = z.object({
 export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config {
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number; sessionTimeoutMs: number };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number; replicationFactor: number; minInsyncReplicas: number; sessionTimeoutMs: number };
   schemaRegistryUrl: string;
   databaseUrl: string;
   api: { host: string; port: number; trustProxy: boolean | number | string };
@@ -179,6 +186,7 @@ function localDefaults(): Record<string, string> {
   const stack = readJson(path.join(stackDir, 'stack.json'));
   if (stack) {
     if (Array.isArray(stack.kafkaBrokers)) out.KAFKA_BROKERS = stack.kafkaBrokers.join(',');
+    if (typeof stack.replicationFactor === 'number') out.KAFKA_REPLICATION_FACTOR = String(stack.replicationFactor);
     if (typeof stack.schemaRegistryUrl === 'string') out.SCHEMA_REGISTRY_URL = stack.schemaRegistryUrl;
     if (typeof stack.databaseUrl === 'string') out.DATABASE_URL = stack.databaseUrl;
   }
@@ -220,6 +228,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return { id, key: Buffer.from(b64, 'base64') };
   });
   if (credentialKeys.some((k) => k.key.length !== 32)) throw new ConfigError('invalid configuration:\n  CREDENTIALS_KEYS: every key must be 32 bytes (base64)');
+  if ((c.KAFKA_MIN_INSYNC_REPLICAS ?? 1) > c.KAFKA_REPLICATION_FACTOR) {
+    throw new ConfigError('invalid configuration:\n  KAFKA_MIN_INSYNC_REPLICAS: cannot exceed KAFKA_REPLICATION_FACTOR (no write could ever be acknowledged)');
+  }
   const publicApiUrl = (c.PUBLIC_API_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/+$/, '');
   return {
     credentialKeys,
@@ -236,7 +247,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retry: { maxAttempts: c.RETRY_MAX_ATTEMPTS, baseMs: c.RETRY_BASE_MS, capMs: c.RETRY_CAP_MS },
     manualChecks: { burst: c.MANUAL_CHECK_BURST, burstSeconds: c.MANUAL_CHECK_BURST_SECONDS, hourly: c.MANUAL_CHECK_HOURLY },
     tokenRefreshAheadSeconds: c.TOKEN_REFRESH_AHEAD_SECONDS,
-    kafka: { brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS, sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS },
+    kafka: {
+      brokers: c.KAFKA_BROKERS, clientId: c.KAFKA_CLIENT_ID, topicPrefix: c.TOPIC_PREFIX, partitions: c.TOPIC_PARTITIONS,
+      replicationFactor: c.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: c.KAFKA_MIN_INSYNC_REPLICAS ?? (c.KAFKA_REPLICATION_FACTOR >= 3 ? 2 : 1),
+      sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
+    },
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
     api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },

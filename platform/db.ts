@@ -47,9 +47,19 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   }
 }
 
-/** Postgres errors that say "try again later", as opposed to "this data can never apply". */
+/** SQLSTATE classes that say "try again later": connection (08), serialization or deadlock (40),
+ * resources (53), object in use or lock timeout (55), shutdown or cancel (57), system I/O (58). */
+const TRANSIENT_SQLSTATE = /^(08|40|53|55|57|58)/;
+
+/**
+ * Postgres errors that say "try again later", as opposed to "this data can never apply".
+ * Only an error the server raised about a statement (it carries a SQLSTATE) can judge the data.
+ * Anything else on the way to the database — the connection terminated unexpectedly, refused,
+ * reset, timed out, a pool that cannot connect — never reached a verdict, so it is transient.
+ * Programming errors (TypeError and kin) are not about the database at all and are not retried.
+ */
 export function isTransientDbError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  // 08: connection, 40: serialization/deadlock, 53: resources, 57: shutdown/cancel
-  return /^(08|40|53|57)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
+  if (err instanceof pg.DatabaseError) return TRANSIENT_SQLSTATE.test(err.code ?? '');
+  if (!(err instanceof Error)) return false;
+  return !(err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError);
 }

@@ -1,6 +1,7 @@
 // Typed domain events and the one place that turns them into Avro records and back.
 // Wire shapes come from schemas/types.generated.ts; the rest of the code works with the
 // flat, discriminated events below and never sees Avro unions or registry ids.
+import { DependencyUnavailable } from './unavailable.js';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type {
@@ -227,7 +228,9 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
   const idFor = (name: SchemaName, topic: string) => {
     let id = ids.get(name);
     if (!id) {
-      id = registerSubject(registry, registryUrl, topics.subject(topic), schemas[name]);
+      id = registerSubject(registry, registryUrl, topics.subject(topic), schemas[name]).catch((err: unknown) => {
+        throw isRegistryUnavailable(err) ? new DependencyUnavailable('registry', err) : err;
+      });
       id.catch(() => ids.delete(name));
       ids.set(name, id);
     }
@@ -288,7 +291,7 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
         // code (and deep equality) wants plain data.
         wire = structuredClone(readers[name].fromBuffer(value.subarray(5), resolver));
       } catch (err) {
-        if (isRegistryUnavailable(err)) throw err; // retriable: not the record's fault
+        if (isRegistryUnavailable(err)) throw new DependencyUnavailable('registry', err); // not the record's fault: retry later
         throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);
       }
       if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
@@ -302,9 +305,15 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
   };
 }
 
-function isRegistryUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; status?: number; cause?: { code?: string } };
-  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED' || (typeof e?.status === 'number' && e.status >= 500);
+/** Network failures as the registry client reports them (it wraps a refused connection as "status 400: connect ECONNREFUSED"). */
+const NETWORK_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE|socket hang up|fetch failed|timed? ?out/i;
+
+/** The registry did not answer (as opposed to answering that a schema is unknown or incompatible). */
+export function isRegistryUnavailable(err: unknown): boolean {
+  if (err instanceof DependencyUnavailable) return err.dependency === 'registry';
+  const e = err as { code?: string; status?: number; message?: string; cause?: { code?: string; message?: string } };
+  if (typeof e?.status === 'number' && (e.status >= 500 || e.status === 429)) return true;
+  return NETWORK_FAILURE.test([e?.code, e?.message, e?.cause?.code, e?.cause?.message].filter(Boolean).join(' '));
 }
 
 async function registerSubject(registry: SchemaRegistry, registryUrl: string, subject: string, schema: AvroSchema): Promise<number> {

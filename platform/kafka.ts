@@ -8,10 +8,12 @@ import type { Config } from './config.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
 import { singleActiveAssigner } from './singleActiveAssigner.js';
 import type { Logger } from './logger.js';
+import { DependencyUnavailable } from './unavailable.js';
 
 export interface TopicSpec {
   name: string;
   partitions: number;
+  replicationFactor: number;
   config: Record<string, string>;
 }
 
@@ -42,7 +44,14 @@ export interface KafkaClient {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   /** For throwaway topics (benchmarks); never used on live topics. */
   deleteTopics(names: string[]): Promise<void>;
-  producer(): Promise<EventProducer>;
+  /**
+   * An idempotent producer (acks=all). `patience: 'request'` gives up within seconds, for a
+   * caller that is answering someone (the API answers 503); the default keeps retrying for
+   * about a minute. A send that fails throws DependencyUnavailable: the records were not acked.
+   */
+  producer(opts?: { patience?: 'request' | 'background' }): Promise<EventProducer>;
+  /** Whether the cluster answers a metadata request within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<boolean>;
   /**
    * A transactional producer (Kafka transactions): records to several topics and a consumer
    * group's offsets commit together or not at all. Creating one with the same id fences any
@@ -152,7 +161,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
           topics: missing.map((s) => ({
             topic: s.name,
             numPartitions: s.partitions,
-            replicationFactor: 1,
+            replicationFactor: s.replicationFactor,
             configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
           })),
         });
@@ -211,6 +220,20 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
     },
 
     partitionOffsets,
+
+    async ping(timeoutMs) {
+      const admin = kafka.admin({ retry: { retries: 0 } });
+      const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+      const answer = (async () => {
+        await admin.connect();
+        return (await admin.describeCluster()).brokers.length > 0;
+      })().catch(() => false);
+      try {
+        return await Promise.race([answer, timer]);
+      } finally {
+        void admin.disconnect().catch(() => undefined);
+      }
+    },
 
     async deleteTopics(names) {
       const admin = kafka.admin();
@@ -285,17 +308,23 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
       return out;
     },
 
-    async producer() {
-      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    async producer(opts = {}) {
+      // ~6 s of retries: long enough to ride out a leader election, short enough to answer.
+      const retry = opts.patience === 'request' ? { retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 3_000 } } : {};
+      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...retry });
       await p.connect();
       const handle: EventProducer = {
         async send(topic, records) {
           if (!records.length) return;
-          await p.send({
-            topic,
-            acks: -1,
-            messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-          });
+          try {
+            await p.send({
+              topic,
+              acks: -1,
+              messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+            });
+          } catch (err) {
+            throw new DependencyUnavailable('kafka', err);
+          }
         },
         async close() {
           open.delete(handle);

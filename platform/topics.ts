@@ -66,9 +66,16 @@ export function topicSpecs(config: Config): TopicSpec[] {
     const entry: { retentionMs: number | ((c: Config) => number); partitions?: number } = topicCatalog[key];
     const r = entry.retentionMs;
     const retentionMs = typeof r === 'function' ? r(config) : r;
-    const base = { 'cleanup.policy': 'delete', 'min.insync.replicas': '1' };
-    specs.push({ name, partitions: entry.partitions ?? config.kafka.partitions, config: { ...base, 'retention.ms': String(retentionMs) } });
-    specs.push({ name: topics.dlq(name), partitions: 1, config: { ...base, 'retention.ms': String(30 * DAY_MS) } });
+    const base = {
+      'cleanup.policy': 'delete',
+      'min.insync.replicas': String(config.kafka.minInsyncReplicas),
+      // Record time is the broker's clock: a producer with a skewed clock cannot stamp the
+      // future (the alert evaluator bounds event times by it; see alerting/eventMapping.ts).
+      'message.timestamp.type': 'LogAppendTime',
+    };
+    const replicationFactor = config.kafka.replicationFactor;
+    specs.push({ name, partitions: entry.partitions ?? config.kafka.partitions, replicationFactor, config: { ...base, 'retention.ms': String(retentionMs) } });
+    specs.push({ name: topics.dlq(name), partitions: 1, replicationFactor, config: { ...base, 'retention.ms': String(30 * DAY_MS) } });
   }
   return specs;
 }

@@ -2,15 +2,21 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { DeadLetterDeps } from '../../consumers/deadLetterAdmin.js';
+import type { Readiness } from '../../platform/readiness.js';
 import { metricsRoute } from '../metrics.js';
 import { documented } from '../openapi/registry.js';
 
 export interface ProbeDeps extends DeadLetterDeps {
-  /** Whether the process can serve: Postgres answers (the API reads only projections). */
-  ready: () => Promise<boolean>;
+  /** Whether the process can do its job: Postgres, Kafka and the schema registry answer. */
+  ready: () => Promise<Readiness>;
 }
 
 const ok = z.object({ ok: z.boolean() });
+const up = z.enum(['up', 'down']);
+const readiness = z.object({
+  ok: z.boolean(),
+  dependencies: z.object({ postgres: up, kafka: up, registry: up }).meta({ description: 'each dependency as this instance sees it' }),
+});
 
 export function probeRoutes(deps: ProbeDeps): Router {
   const api = documented(Router(), { tag: 'Operations', auth: 'none' });
@@ -21,10 +27,11 @@ export function probeRoutes(deps: ProbeDeps): Router {
 
   api.get('/readyz', {
     summary: 'Readiness',
-    responses: { 200: { description: 'Postgres answers: ready to serve', body: ok }, 503: { description: 'not ready', body: ok } },
+    description: 'Ready when Postgres (the projections it reads), Kafka (where it records commands) and the schema registry all answer; the body says which does not.',
+    responses: { 200: { description: 'ready to serve', body: readiness }, 503: { description: 'not ready: see `dependencies`', body: readiness } },
   }, async (_req, res) => {
-    const ready = await deps.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ ok: ready });
+    const { ready, dependencies } = await deps.ready();
+    res.status(ready ? 200 : 503).json({ ok: ready, dependencies });
   });
 
   api.get('/metrics', {

@@ -25,7 +25,7 @@ describe('HTTP surface: probes, headers, path variants', function () {
 
   it('answers liveness and readiness probes', async () => {
     expect((await pulse.api('GET', '/healthz')).status).to.equal(200);
-    expect((await pulse.api('GET', '/readyz')).body).to.deep.equal({ ok: true });
+    expect((await pulse.api('GET', '/readyz')).body).to.deep.equal({ ok: true, dependencies: { postgres: 'up', kafka: 'up', registry: 'up' } });
   });
 
   it('sends security headers and no CORS grant by default', async () => {
