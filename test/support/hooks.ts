@@ -39,9 +39,9 @@ async function dropOldRunDatabases(client: pg.Client): Promise<void> {
   }
 }
 
-/** Whether any loaded test file is of a tier that runs against the stack. */
+/** Whether any loaded test file is of a tier that runs against the stack (faults: for the registry's storage and suites on the single broker). */
 function needsStack(suite: Mocha.Suite): boolean {
-  if (suite.file && /[/\\]test[/\\](integration|e2e)[/\\]/.test(suite.file)) return true;
+  if (suite.file && /[/\\]test[/\\](integration|faults|e2e)[/\\]/.test(suite.file)) return true;
   return suite.suites.some(needsStack);
 }
 

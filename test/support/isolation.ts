@@ -17,7 +17,7 @@ export interface OwnEnvironment {
 }
 
 export async function ownEnvironment(label: string, settings: Record<string, string> = {}): Promise<OwnEnvironment> {
-  if (!testRun.stackUp) throw new Error('ownEnvironment() needs the stack: put the suite under test/integration or test/e2e');
+  if (!testRun.stackUp) throw new Error('ownEnvironment() needs the stack: put the suite under test/integration, test/faults or test/e2e');
   const slug = `${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20)}_${randomBytes(2).toString('hex')}`;
   const database = `pulse_test_${testRun.id}_${slug}`;
   await asPostgresAdmin((c) => c.query(`CREATE DATABASE ${database}`).then(() => undefined));
