@@ -1,21 +1,23 @@
 // The check worker: a member of the `pulse-check-workers` consumer group over the lifecycle
 // topic. Each worker checks the integrations of the partitions it is assigned. It never
-// commits offsets: on every assignment it re-reads its partitions from the start, which
-// rebuilds its schedule from the log (the topic is small and kept forever).
+// commits lifecycle offsets: on every assignment it re-reads its partitions from the start,
+// which rebuilds its schedule from the log (the topic is small and kept forever). Everything
+// it produces goes through the check outbox, so a Kafka outage delays facts, never drops them;
+// a command's offset is committed only once the check it asked for is acked.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../platform/config.js';
 import { isLifecycleEvent, UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
-import type { KafkaClient } from '../platform/kafka.js';
+import type { BatchControl, KafkaClient } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
-import { createBatchPublisher } from './batchPublisher.js';
+import { createCheckOutbox, type CheckOutboxStats } from './checkOutbox.js';
 import { providerChecks } from './checks/index.js';
 import { checkIntegration, type CheckIntegrationDeps } from './checkIntegration.js';
 import { oauthIssuers } from './oauth/index.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import type { Db } from '../platform/db.js';
-import { CheckScheduler } from './scheduler.js';
+import { CheckScheduler, type CheckSettled } from './scheduler.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -28,17 +30,44 @@ export interface WorkerDeps {
 
 export interface RunningWorker {
   scheduler: CheckScheduler;
+  /** For metrics: what waits for Kafka, and the check slots skipped while the outbox was full. */
+  stats(): CheckOutboxStats & { skippedSlots: number };
   stop(): Promise<void>;
 }
+
+/** How long shutdown waits for Kafka to ack what the outbox holds. */
+const SHUTDOWN_FLUSH_MS = 10_000;
+/** Heartbeats while a commands batch waits for its checks' acks, so the group keeps us. */
+const HEARTBEAT_EVERY_MS = 3_000;
+/** Heartbeat answers that mean the group is moving partitions: stop waiting, commit nothing. */
+const rebalancing = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
 
 export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, kafka, codec, topics } = deps;
   const log = deps.log.child({ component: 'check-worker' });
   const producer = await kafka.producer();
-  const publisher = createBatchPublisher(producer, topics.checks);
+  const outbox = createCheckOutbox({
+    producer,
+    capacity: config.checks.outboxCapacity,
+    now: Date.now,
+    random: Math.random,
+    // Not unref'd: a retry or the shutdown flush keeps the process alive until it is done.
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+    log,
+    onFullChange: (full) => {
+      if (full) log.warn(outbox.stats(), 'check outbox full');
+      else log.info(outbox.stats(), 'check outbox has room again');
+      scheduler.setOutboxFull(full);
+    },
+  });
   const partitionOf = new Map<string, number>();
   const reauthAnnounced = new Map<string, string>();
   let assignedAt = Date.now();
+  let stopping = false;
+  let wakeOnStop: () => void = () => undefined;
+  const stopSignal = new Promise<'stopping'>((resolve) => (wakeOnStop = () => resolve('stopping')));
+
   const checkDeps: CheckIntegrationDeps = {
     env: {
       timeoutMs: config.checks.timeoutMs,
@@ -52,9 +81,18 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     issuers: oauthIssuers(config),
     refreshAheadMs: config.tokenRefreshAheadSeconds * 1000,
     reauthAnnounced,
+    // Resolves once the event is in the outbox (it is sent whenever Kafka takes it), so a check
+    // does not wait out an outage. Only a failed encoding loses it: then a ReauthRequired is
+    // forgotten as announced, and the next check that sees the cause announces it again.
     emit: async (event) => {
-      await producer.send(topics.lifecycle, [await codec.encode(event)]);
-      log.info({ integrationId: event.integrationId, event: event.type }, 'lifecycle event emitted');
+      let record;
+      try {
+        record = await codec.encode(event);
+      } catch (err) {
+        if (event.type === 'ReauthRequired' && reauthAnnounced.get(event.integrationId) === event.reason) reauthAnnounced.delete(event.integrationId);
+        throw err;
+      }
+      void outbox.offer(topics.lifecycle, record).then(() => log.info({ integrationId: event.integrationId, event: event.type }, 'lifecycle event emitted'));
     },
   };
 
@@ -66,13 +104,46 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     jitterRatio: config.checks.jitterRatio,
     maxConcurrent: 200,
     retry: config.retry,
+    log,
     check: (integration, trigger, attempt, requestId) => checkIntegration(integration, trigger, attempt, checkDeps, requestId),
     publish: async (event) => {
-      await publisher.publish(await codec.encode(event));
+      await outbox.offer(topics.checks, await codec.encode(event));
       log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
     },
-    onError: (err, integrationId) => log.error({ integrationId, err: { message: (err as Error)?.message } }, 'check could not be published'),
+    // A provider's failure is a fact like any other; this is a check that could not run
+    // (e.g. the credential store unreachable) or a result that could not be encoded.
+    onError: (err, integrationId) => log.error({ integrationId, err: { message: (err as Error)?.message } }, 'check produced no result'),
   });
+
+  /**
+   * Waits until every requested check of a commands batch has settled, heartbeating meanwhile.
+   * Answers false when the offsets must not be committed: the worker is stopping or the group
+   * is rebalancing (the commands come back to whoever owns them; here, a remembered requestId
+   * waits for its first run instead of running again).
+   */
+  const settledInTime = async (requested: { requestId: string; settled: Promise<CheckSettled> }[], control: BatchControl): Promise<boolean> => {
+    if (!requested.length) return true;
+    let leave: (why: 'rebalancing') => void = () => undefined;
+    const rebalanced = new Promise<'rebalancing'>((resolve) => (leave = resolve));
+    const beat = setInterval(() => {
+      control.heartbeat().catch((err: { type?: string }) => {
+        if (err?.type && rebalancing.has(err.type)) leave('rebalancing');
+      });
+    }, HEARTBEAT_EVERY_MS);
+    try {
+      const outcome = await Promise.race([Promise.all(requested.map((r) => r.settled)), stopSignal, rebalanced]);
+      if (!Array.isArray(outcome)) {
+        log.info({ requests: requested.length, reason: outcome }, 'commands not committed: left waiting for their checks');
+        return false;
+      }
+      outcome.forEach((how, i) => {
+        if (how === 'failed') log.warn({ requestId: requested[i]?.requestId }, 'requested check produced no result; its command is committed');
+      });
+      return true;
+    } finally {
+      clearInterval(beat);
+    }
+  };
 
   const apply = (e: LifecycleEvent) => {
     if (e.type === 'IntegrationDisconnected') return scheduler.remove(e.integrationId);
@@ -81,7 +152,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     if (e.type === 'ReauthCompleted') {
       reauthAnnounced.delete(e.integrationId);
       // Re-check at once after a reconnect, but not for every old reconnect when re-reading the log.
-      if (e.occurredAt >= assignedAt - 60_000) scheduler.checkNow(e.integrationId, 'manual');
+      if (e.occurredAt >= assignedAt - 60_000) void scheduler.checkNow(e.integrationId, 'manual');
       return;
     }
     const known = current.get(e.integrationId);
@@ -107,13 +178,17 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       log.info({ partitions: [...mine] }, 'partitions assigned');
     },
     eachBatch: async (batch, control) => {
+      const requested: { requestId: string; settled: Promise<CheckSettled> }[] = [];
       for (const record of batch.records) {
         try {
           const event = await codec.decode(record);
           if (event.type === 'CheckRequested') {
-            // A command that waited a minute is moot (the user has moved on); the first run of a
-            // group starts at the earliest command, so old ones are skipped here too.
-            if (Date.now() - event.requestedAt < 60_000) scheduler.checkNow(event.integrationId, 'manual', event.requestId);
+            // A redelivered command waits for its first run. A new one that waited a minute is
+            // moot (the user has moved on); the first run of a group starts at the earliest
+            // command, so old ones are skipped here too.
+            const settled = scheduler.requested(event.requestId) ??
+              (Date.now() - event.requestedAt < 60_000 ? scheduler.checkNow(event.integrationId, 'manual', event.requestId) : undefined);
+            if (settled) requested.push({ requestId: event.requestId, settled });
             continue;
           }
           if (!isLifecycleEvent(event)) continue;
@@ -125,19 +200,32 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
           log.warn({ partition: record.partition, offset: record.offset.toString(), reason: err.message }, 'skipping undecodable lifecycle record');
         }
       }
-      // Commands run once: their position is committed (lifecycle never is; it is re-read).
-      if (batch.topic === topics.commands) await control.commit();
+      // Commands run once: their position is committed once their checks are acked (lifecycle
+      // never is; it is re-read).
+      if (batch.topic !== topics.commands || stopping) return;
+      if (!(await settledInTime(requested, control))) return;
+      try {
+        await control.commit();
+      } catch (err) {
+        // Redelivered later; a remembered requestId does not run again.
+        log.warn({ partition: batch.partition, err: { message: (err as Error)?.message } }, 'command offsets not committed');
+      }
     },
   });
 
   log.info('check worker started');
   return {
     scheduler,
+    stats: () => ({ ...outbox.stats(), skippedSlots: scheduler.skippedSlots }),
     async stop() {
+      stopping = true;
+      wakeOnStop();
       scheduler.stop();
       await consumer.stop();
       await scheduler.idle();
-      await publisher.flush();
+      const unsent = await outbox.flush(SHUTDOWN_FLUSH_MS);
+      if (unsent) log.error({ records: unsent, waitedMs: SHUTDOWN_FLUSH_MS }, 'check outbox not empty at shutdown; these records are lost');
+      outbox.stop();
       await producer.close();
     },
   };
