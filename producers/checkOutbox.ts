@@ -94,6 +94,8 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
   let failing = 0;
   let refusingSince = 0;
   let drained: (() => void)[] = [];
+  /** Flushes waiting: send without lingering. */
+  let flushing = 0;
 
   const buffered = () => queue.length + (inFlight?.length ?? 0);
 
@@ -123,7 +125,7 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
   /** Starts a send now, after the linger, or not at all (one already in flight or pending). */
   const schedule = () => {
     if (stopped || sending || timer !== undefined) return;
-    if (inFlight || queue.length >= maxBatch) return void send();
+    if (inFlight || queue.length >= maxBatch || (flushing && queue.length)) return void send();
     if (!queue.length) return;
     lingering = true;
     arm(send, lingerMs);
@@ -197,13 +199,16 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
         timer = undefined;
         lingering = false;
       }
+      flushing++;
       schedule();
       return new Promise<number>((resolve) => {
         const done = () => {
+          flushing--;
           deps.clearTimer(deadline);
           resolve(0);
         };
         const deadline = deps.setTimer(() => {
+          flushing--;
           drained = drained.filter((d) => d !== done);
           resolve(buffered());
         }, timeoutMs);
