@@ -76,7 +76,7 @@ function localPid(): number | undefined {
   }
 }
 
-function findBinDir(): string {
+export function findBinDir(): string {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base)
     ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
@@ -92,7 +92,7 @@ function findBinDir(): string {
 }
 
 /** PostgreSQL refuses to run as root: when we are root, run its binaries as the `postgres` user. */
-function runAs(): { uid: number; gid: number } | undefined {
+export function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
   const [, , uid, gid] = line?.split(':') ?? [];
