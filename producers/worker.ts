@@ -37,8 +37,11 @@ export interface RunningWorker {
 
 /** How long shutdown waits for Kafka to ack what the outbox holds. */
 const SHUTDOWN_FLUSH_MS = 10_000;
-/** Heartbeats while a commands batch waits for its checks' acks, so the group keeps us. */
-const HEARTBEAT_EVERY_MS = 3_000;
+/**
+ * Heartbeats while a commands batch waits for its checks' acks, so the group keeps us. KafkaJS
+ * sends one only when its own heartbeat interval has passed, so asking often costs nothing.
+ */
+const HEARTBEAT_EVERY_MS = 1_000;
 /** Heartbeat answers that mean the group is moving partitions: stop waiting, commit nothing. */
 const rebalancing = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
 
@@ -121,7 +124,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
    * is rebalancing (the commands come back to whoever owns them; here, a remembered requestId
    * waits for its first run instead of running again).
    */
-  const settledInTime = async (requested: { requestId: string; settled: Promise<CheckSettled> }[], control: BatchControl): Promise<boolean> => {
+  const requestedChecksSettled = async (requested: { requestId: string; settled: Promise<CheckSettled> }[], control: BatchControl): Promise<boolean> => {
     if (!requested.length) return true;
     let leave: (why: 'rebalancing') => void = () => undefined;
     const rebalanced = new Promise<'rebalancing'>((resolve) => (leave = resolve));
@@ -203,7 +206,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       // Commands run once: their position is committed once their checks are acked (lifecycle
       // never is; it is re-read).
       if (batch.topic !== topics.commands || stopping) return;
-      if (!(await settledInTime(requested, control))) return;
+      if (!(await requestedChecksSettled(requested, control))) return;
       try {
         await control.commit();
       } catch (err) {
