@@ -224,11 +224,18 @@ export class CheckScheduler {
     try {
       const result = await this.deps.check(integration, job.trigger, job.attempt, job.requestId);
       const current = this.entries.get(integration.integrationId);
-      if (current !== entry || entry.generation !== generation) return settleAll(waiters, this.ended); // removed or changed meanwhile
-      const next = nextAfter(result, integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.retry, this.deps.random);
-      const nextCheckAt = this.deps.now() + next.delayMs;
-      this.arm(entry, next.delayMs, next.trigger, next.attempt);
-      armed = true;
+      const outdated = current !== entry || entry.generation !== generation;
+      // A check that ran while the worker was stopping is a fact like any other: published (the
+      // worker flushes its outbox before it exits), with no next check to announce. One that
+      // ran for a removed or changed integration is outdated and dropped.
+      if (outdated && !this.stopped) return settleAll(waiters, this.ended);
+      let nextCheckAt: number | null = null;
+      if (!outdated) {
+        const next = nextAfter(result, integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.retry, this.deps.random);
+        nextCheckAt = this.deps.now() + next.delayMs;
+        this.arm(entry, next.delayMs, next.trigger, next.attempt);
+        armed = true;
+      }
       // Not awaited: the slot is free once the result is handed over.
       this.deps.publish({ ...result, nextCheckAt }).then(
         () => settleAll(waiters, 'acked'),

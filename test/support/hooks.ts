@@ -11,6 +11,7 @@ import { ensureStackUp } from '../../deploy/stack/index.js';
 import { loadConfig } from '../../platform/config.js';
 import { createRuntime, prepare } from '../../platform/runtime.js';
 import { topicSpecs } from '../../platform/topics.js';
+import { stopFaultWorld } from '../faults/support/world.js';
 
 /** This run: its id (in database and topic names) and a Postgres URL with rights to create databases. */
 export const testRun = {
@@ -83,6 +84,7 @@ export const mochaHooks = {
   // Best effort: a run's topics are of no use afterwards, and thousands of leftover
   // partitions make a restarted broker slow to become ready.
   async afterAll() {
+    await stopFaultWorld();
     if (!testRun.stackUp) return;
     const config = loadConfig();
     const rt = createRuntime(config, 'test-teardown');

@@ -73,6 +73,20 @@ function track(p: Promise<CheckSettled>) {
 }
 
 describe('CheckScheduler with the outbox', () => {
+  it('still publishes a check that was running when it stopped (a fact is a fact), with no next check', async () => {
+    let finish: () => void = () => undefined;
+    const { clock, scheduler, held } = withHeldAcks({
+      check: (i, trigger) => new Promise((resolve) => (finish = () => resolve(aCheck({ integrationId: i.integrationId, trigger })))),
+    });
+    scheduler.upsert(integration('a'), 0);
+    await clock.advance(0);
+    scheduler.stop();
+    finish();
+    await scheduler.idle();
+    await clock.settle();
+    expect(held.map((h) => [h.event.integrationId, h.event.nextCheckAt])).to.deep.equal([['a', null]]);
+  });
+
   it('settles a manual check only once its result is acked', async () => {
     const { clock, scheduler, held } = withHeldAcks();
     scheduler.upsert(integration('a', 3600), -3_600_000 * 2);
