@@ -1,92 +1,51 @@
-// Apache Kafka 3.9.x, single KRaft node (broker + controller), run from Maven Central jars.
-import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The stack's Apache Kafka 3.9.x, run from Maven Central jars: by default one KRaft node (broker +
+// controller) in .stack/kafka on 9092; with `--brokers n` an n-node cluster in .stack/kafka-<n>
+// on 9092, 9094, … (controllers on the odd ports), all of them detached daemons.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { javaCommand } from './java.js';
+import { daemonPid, nodePaths, startKafkaCluster, terminate } from './kafkaCluster.js';
+import { clusterIdIn, clusterLayout, formatStorageOnce, kafkaJvmArgs, nodeProperties, requireClasspath, writeProperties } from './kafkaNode.js';
 import { kafkaAnswers } from './kafkaProbe.js';
-import { runMaven } from './maven.js';
-import { HOST, KAFKA, logFile } from './paths.js';
+import { HOST, KAFKA, logFile, STATE } from './paths.js';
 import { logTail, markerArg, runningPid, spawnDaemon, stopDaemon } from './processes.js';
 import { seconds, type Progress } from './progress.js';
-import type { ServiceStatus, ServiceUp } from './types.js';
+import type { NodeStatus, ServiceStatus, ServiceUp } from './types.js';
 import { portOpen, waitUntil } from './wait.js';
+
+export { prepareKafka } from './kafkaNode.js';
 
 const SERVICE = 'kafka';
 export const KAFKA_BROKER = `${HOST}:${KAFKA.port}`;
 
-const classpathFile = join(KAFKA.dir, 'classpath.txt');
 const clusterIdFile = join(KAFKA.dir, 'cluster-id');
 const propertiesFile = join(KAFKA.dir, 'server.properties');
 
-function readClasspath(): string | undefined {
-  if (!existsSync(classpathFile) || statSync(classpathFile).mtimeMs < statSync(KAFKA.pom).mtimeMs) return undefined;
-  const cp = readFileSync(classpathFile, 'utf8').trim();
-  const jars = cp.split(':');
-  return jars.length > 10 && jars.every((jar) => existsSync(jar)) ? cp : undefined;
+export interface KafkaUp extends ServiceUp {
+  /** Every broker's address. */
+  brokers: string[];
+  replicationFactor: number;
 }
 
-/** Resolve the broker's jars with Maven (first run downloads them into ~/.m2). */
-export async function prepareKafka(progress: Progress): Promise<void> {
-  if (readClasspath()) return;
-  mkdirSync(KAFKA.dir, { recursive: true });
-  progress.say(SERVICE, 'resolving Apache Kafka jars from Maven Central (first run only)…');
-  await runMaven(SERVICE, ['-f', KAFKA.pom, 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`], progress);
-  if (!readClasspath()) throw new Error(`Maven did not produce a usable classpath in ${classpathFile}`);
+const plural = (n: number): string => `${n} broker${n === 1 ? '' : 's'}`;
+
+/** Sizes of the clusters set up in .stack (kafka-<n> dirs), running or not. */
+function clusterSizes(): number[] {
+  if (!existsSync(STATE)) return [];
+  return readdirSync(STATE).flatMap((name) => {
+    const n = Number(/^kafka-(\d+)$/.exec(name)?.[1]);
+    return n > 1 ? [n] : [];
+  });
 }
 
-/** Kafka's Uuid text form: 16 random bytes, base64url without padding (22 chars). */
-function clusterId(): string {
-  if (existsSync(clusterIdFile)) return readFileSync(clusterIdFile, 'utf8').trim();
-  const meta = join(KAFKA.dataDir, 'meta.properties');
-  let id = existsSync(meta) ? /cluster\.id=(\S+)/.exec(readFileSync(meta, 'utf8'))?.[1] : undefined;
-  while (!id || id.startsWith('-')) id = randomBytes(16).toString('base64url');
-  writeFileSync(clusterIdFile, `${id}\n`);
-  return id;
+function clusterPids(brokers: number): (number | undefined)[] {
+  return clusterLayout(KAFKA.port, brokers).map((node) => daemonPid(KAFKA.clusterDir(brokers), node.id));
 }
 
-function writeServerProperties(): void {
-  const props = {
-    'process.roles': 'broker,controller',
-    'node.id': '1',
-    'controller.quorum.voters': `1@${HOST}:${KAFKA.controllerPort}`,
-    listeners: `PLAINTEXT://${HOST}:${KAFKA.port},CONTROLLER://${HOST}:${KAFKA.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${KAFKA.port}`,
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'log.dirs': KAFKA.dataDir,
-    'num.partitions': '6',
-    'default.replication.factor': '1',
-    'min.insync.replicas': '1',
-    // Single node: internal topics must not ask for more replicas than exist, or consumer groups
-    // and transactions never start.
-    'offsets.topic.replication.factor': '1',
-    'transaction.state.log.replication.factor': '1',
-    'transaction.state.log.min.isr': '1',
-    // Topics are created explicitly by the app (partitions, retention, cleanup policy).
-    'auto.create.topics.enable': 'false',
-    'group.initial.rebalance.delay.ms': '0',
-    'log.retention.hours': '168',
-    'log.segment.bytes': '1073741824',
-    'log.retention.check.interval.ms': '300000',
-  };
-  const text = Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n');
-  writeFileSync(propertiesFile, `# Generated by deploy/stack/kafka.ts on every start; edit there.\n${text}\n`);
-}
-
-function formatStorageOnce(cp: string, progress: Progress): void {
-  if (existsSync(join(KAFKA.dataDir, 'meta.properties'))) return;
-  const id = clusterId();
-  progress.say(SERVICE, `formatting KRaft storage (cluster id ${id})`);
-  mkdirSync(KAFKA.dataDir, { recursive: true });
-  const result = spawnSync(
-    javaCommand(),
-    [`-Dlog4j.configuration=file:${KAFKA.log4j}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', propertiesFile, '--ignore-formatted'],
-    { env: { ...process.env, CLASSPATH: cp }, encoding: 'utf8' },
-  );
-  writeFileSync(logFile(SERVICE), `${result.stdout}${result.stderr}`, { flag: 'a' });
-  if (result.status !== 0) throw new Error(`kafka storage format failed:\n${result.stdout}${result.stderr}`);
+/** How many brokers the stack's Kafka runs now: 1, the size of a cluster with a live node, or undefined. */
+export function runningBrokers(): number | undefined {
+  if (runningPid(SERVICE) !== undefined) return 1;
+  return clusterSizes().find((n) => clusterPids(n).some((pid) => pid !== undefined));
 }
 
 async function waitReady(progress: Progress, exited: () => string | undefined, pid: number): Promise<void> {
@@ -102,7 +61,8 @@ async function waitReady(progress: Progress, exited: () => string | undefined, p
   });
 }
 
-export async function startKafka(progress: Progress): Promise<ServiceUp> {
+/** The single node, as it always was: .stack/kafka, pid file .stack/kafka.pid, log .stack/logs/kafka.log. */
+async function startSingle(progress: Progress): Promise<ServiceUp> {
   const ours = runningPid(SERVICE);
   if (ours !== undefined) {
     await waitReady(progress, () => undefined, ours);
@@ -117,31 +77,22 @@ export async function startKafka(progress: Progress): Promise<ServiceUp> {
   }
   if (await portOpen(HOST, KAFKA.controllerPort)) throw new Error(`controller port ${KAFKA.controllerPort} is already in use`);
 
-  const cp = readClasspath();
-  if (!cp) throw new Error('Kafka classpath missing; prepareKafka() must run first');
+  const cp = requireClasspath();
   const jar = cp.split(':').find((j) => /\/kafka_2\.13-[^/]+\.jar$/.test(j));
   const start = Date.now();
+  const self = { id: 1, port: KAFKA.port, controllerPort: KAFKA.controllerPort };
   mkdirSync(KAFKA.dataDir, { recursive: true });
-  clusterId();
-  writeServerProperties();
-  formatStorageOnce(cp, progress);
+  const meta = join(KAFKA.dataDir, 'meta.properties');
+  const formatted = existsSync(meta) ? /cluster\.id=(\S+)/.exec(readFileSync(meta, 'utf8'))?.[1] : undefined;
+  const id = clusterIdIn(clusterIdFile, formatted);
+  writeProperties(propertiesFile, nodeProperties(self, [self], KAFKA.dataDir));
+  if (!existsSync(meta)) progress.say(SERVICE, `formatting KRaft storage (cluster id ${id})`);
+  await formatStorageOnce(cp, propertiesFile, KAFKA.dataDir, id, logFile(SERVICE));
   progress.say(SERVICE, `starting ${jar ? basename(jar, '.jar') : 'Kafka'} (KRaft) on ${KAFKA_BROKER}, log ${logFile(SERVICE)}`);
   const daemon = spawnDaemon({
     service: SERVICE,
     command: javaCommand(),
-    args: [
-      '-Xms256m',
-      '-Xmx1g',
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-XX:InitiatingHeapOccupancyPercent=35',
-      '-XX:+ExplicitGCInvokesConcurrent',
-      '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${KAFKA.log4j}`,
-      markerArg(SERVICE),
-      'kafka.Kafka',
-      propertiesFile,
-    ],
+    args: [...kafkaJvmArgs(1, [markerArg(SERVICE)]), 'kafka.Kafka', propertiesFile],
     cwd: KAFKA.dir,
     // Classpath via the environment keeps `ps` output readable (it is ~100 jars).
     env: { ...process.env, CLASSPATH: cp },
@@ -151,12 +102,69 @@ export async function startKafka(progress: Progress): Promise<ServiceUp> {
   return { address: KAFKA_BROKER, managed: true, reused: false };
 }
 
-export async function stopKafka(progress: Progress): Promise<boolean> {
-  return stopDaemon(SERVICE, 60_000, progress);
+/**
+ * Start the stack's Kafka with `brokers` nodes, or reuse what runs. Without `brokers`: whatever
+ * runs, else one node. Asking for another size than the one running fails: switching would
+ * orphan the topics of the other, so that takes an explicit stack:down.
+ */
+export async function startKafka(progress: Progress, brokers?: number): Promise<KafkaUp> {
+  const running = runningBrokers();
+  if (brokers !== undefined && running !== undefined && running !== brokers) {
+    throw new Error(`the stack runs ${plural(running)}; run stack:down first (asked for ${plural(brokers)})`);
+  }
+  const n = brokers ?? running ?? 1;
+  if (n === 1) return { ...(await startSingle(progress)), brokers: [KAFKA_BROKER], replicationFactor: 1 };
+  const reused = clusterPids(n).every((pid) => pid !== undefined);
+  const cluster = await startKafkaCluster({ dir: KAFKA.clusterDir(n), brokers: n, basePort: KAFKA.port, daemon: true, progress });
+  return { address: cluster.bootstrap.join(','), managed: true, reused, brokers: cluster.bootstrap, replicationFactor: Math.min(3, n) };
 }
 
-export async function kafkaStatus(): Promise<ServiceStatus> {
-  const pid = runningPid(SERVICE);
-  const up = (await portOpen(HOST, KAFKA.port)) && (await kafkaAnswers(KAFKA_BROKER, 2000));
-  return { service: SERVICE, address: KAFKA_BROKER, up, managed: pid !== undefined, ...(pid !== undefined ? { pid } : {}) };
+/** Stops the single node and every node of any cluster this stack runs. */
+export async function stopKafka(progress: Progress): Promise<boolean> {
+  const single = await stopDaemon(SERVICE, 60_000, progress);
+  const nodes = clusterSizes().flatMap((n) =>
+    clusterLayout(KAFKA.port, n).flatMap((node) => {
+      const dir = KAFKA.clusterDir(n);
+      const pid = daemonPid(dir, node.id);
+      return pid === undefined ? [] : [{ dir, id: node.id, pid }];
+    }),
+  );
+  await Promise.all(
+    nodes.map(async ({ dir, id, pid }) => {
+      progress.say(SERVICE, `stopping node ${id} (pid ${pid})…`);
+      await terminate(pid, 60_000, progress, `Kafka node ${id}`);
+      rmSync(nodePaths(dir, id).pidFile, { force: true });
+    }),
+  );
+  return single || nodes.length > 0;
+}
+
+async function answers(address: string, port: number): Promise<boolean> {
+  return (await portOpen(HOST, port)) && kafkaAnswers(address, 2000);
+}
+
+/** One row; for a cluster (running, or the one stack.json last described) it lists every node. */
+export async function kafkaStatus(lastBrokers = 1): Promise<ServiceStatus> {
+  const brokers = runningBrokers() ?? lastBrokers;
+  if (brokers === 1) {
+    const pid = runningPid(SERVICE);
+    const up = await answers(KAFKA_BROKER, KAFKA.port);
+    return { service: SERVICE, address: KAFKA_BROKER, up, managed: pid !== undefined, ...(pid !== undefined ? { pid } : {}) };
+  }
+  const pids = clusterPids(brokers);
+  const nodes: NodeStatus[] = await Promise.all(
+    clusterLayout(KAFKA.port, brokers).map(async (node, i) => {
+      const address = `${HOST}:${node.port}`;
+      const pid = pids[i];
+      return { id: node.id, address, up: await answers(address, node.port), ...(pid !== undefined ? { pid } : {}) };
+    }),
+  );
+  return {
+    service: SERVICE,
+    address: nodes.map((n) => n.address).join(','),
+    up: nodes.every((n) => n.up),
+    managed: pids.some((pid) => pid !== undefined),
+    note: `${brokers} nodes in ${KAFKA.clusterDir(brokers)}`,
+    nodes,
+  };
 }

@@ -23,6 +23,8 @@ export const KAFKA = {
   controllerPort: 9093,
   dir: join(STATE, 'kafka'),
   dataDir: join(STATE, 'kafka', 'data'),
+  /** A cluster of n > 1 nodes (`stack:up -- --brokers n`) lives apart, so the single node keeps its data. */
+  clusterDir: (brokers: number): string => join(STATE, `kafka-${brokers}`),
   pom: join(STACK_SRC, 'kafka', 'pom.xml'),
   log4j: join(STACK_SRC, 'kafka', 'log4j.properties'),
 } as const;

@@ -1,6 +1,6 @@
 // Orchestrates the services: up (postgres → kafka + registry), down, status; writes stack.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { KAFKA_BROKER, kafkaStatus, prepareKafka, startKafka, stopKafka } from './kafka.js';
+import { kafkaStatus, prepareKafka, startKafka, stopKafka } from './kafka.js';
 import { withLock } from './lock.js';
 import { LOGS, POSTGRES, STACK_JSON } from './paths.js';
 import { databaseUrl, postgresStatus, startPostgres, stopPostgres } from './postgres.js';
@@ -11,6 +11,11 @@ import type { ServiceStatus, StackInfo } from './types.js';
 export interface StackOptions {
   /** No progress lines (warnings and errors still go to stderr). */
   quiet?: boolean;
+  /**
+   * Kafka brokers: 1, or 3 for a production-shaped cluster (replication factor 3, min ISR 2).
+   * Unset: whatever runs, else 1. Asking for another count than the running one fails.
+   */
+  brokers?: number;
 }
 
 /** Await all, then fail with every error message (not just the first). */
@@ -29,7 +34,7 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function up(progress: Progress): Promise<StackInfo> {
+async function up(progress: Progress, brokers: number | undefined): Promise<StackInfo> {
   const start = Date.now();
   mkdirSync(LOGS, { recursive: true });
   // Downloads (first run) overlap with finding/starting PostgreSQL; the registry needs PostgreSQL.
@@ -39,11 +44,12 @@ async function up(progress: Progress): Promise<StackInfo> {
     prepareRegistry(progress),
   ]);
   const [kafka, registry] = await allOrFail<[Awaited<ReturnType<typeof startKafka>>, Awaited<ReturnType<typeof startRegistry>>]>([
-    startKafka(progress),
+    startKafka(progress, brokers),
     startRegistry(pg.serverUrl, progress),
   ]);
   const info: StackInfo = {
-    kafkaBrokers: [KAFKA_BROKER],
+    kafkaBrokers: kafka.brokers,
+    replicationFactor: kafka.replicationFactor,
     schemaRegistryUrl: registry.address,
     databaseUrl: databaseUrl(pg.serverUrl, 'pulse'),
     testDatabaseUrl: databaseUrl(pg.serverUrl, 'pulse_test'),
@@ -55,15 +61,19 @@ async function up(progress: Progress): Promise<StackInfo> {
   return info;
 }
 
-let upInFlight: Promise<StackInfo> | undefined;
+/** Calls of this process share one `up` per broker count asked for. */
+const upInFlight = new Map<number | undefined, Promise<StackInfo>>();
 
 /** Start whatever is not running yet (reusing what is) and return the addresses. */
 export function ensureStackUp(opts: StackOptions = {}): Promise<StackInfo> {
   const progress = createProgress(opts.quiet);
-  upInFlight ??= serial(() => withLock(progress, () => up(progress))).finally(() => {
-    upInFlight = undefined;
-  });
-  return upInFlight;
+  const { brokers } = opts;
+  let pending = upInFlight.get(brokers);
+  if (!pending) {
+    pending = serial(() => withLock(progress, () => up(progress, brokers))).finally(() => upInFlight.delete(brokers));
+    upInFlight.set(brokers, pending);
+  }
+  return pending;
 }
 
 /** Stop what this stack started (never an external PostgreSQL). Returns the services stopped. */
@@ -92,6 +102,7 @@ export function readStackInfo(): StackInfo | undefined {
 }
 
 export async function stackStatus(): Promise<ServiceStatus[]> {
-  const pgUrl = readStackInfo()?.databaseUrl ?? process.env.DATABASE_URL ?? POSTGRES.defaultUrl;
-  return Promise.all([postgresStatus(pgUrl), kafkaStatus(), registryStatus()]);
+  const info = readStackInfo();
+  const pgUrl = info?.databaseUrl ?? process.env.DATABASE_URL ?? POSTGRES.defaultUrl;
+  return Promise.all([postgresStatus(pgUrl), kafkaStatus(info?.kafkaBrokers?.length ?? 1), registryStatus()]);
 }

@@ -4,7 +4,10 @@ export type ServiceName = 'postgres' | 'kafka' | 'registry';
 
 /** What `up` leaves running, as written to .stack/stack.json. */
 export interface StackInfo {
+  /** Every broker's address (the bootstrap list). */
   kafkaBrokers: string[];
+  /** What topics should be created with: 1 on a single broker, 3 on a cluster of 3 (min.insync.replicas is 2 there). */
+  replicationFactor: number;
   schemaRegistryUrl: string;
   databaseUrl: string;
   testDatabaseUrl: string;
@@ -20,6 +23,15 @@ export interface ServiceStatus {
   managed: boolean;
   pid?: number;
   note?: string;
+  /** A service of several processes (a Kafka cluster): each one; `up` above means all of them are. */
+  nodes?: NodeStatus[];
+}
+
+export interface NodeStatus {
+  id: number;
+  address: string;
+  up: boolean;
+  pid?: number;
 }
 
 /** Result of bringing one service up. */
