@@ -136,6 +136,33 @@ describe('a Kafka cluster of a test\'s own (startKafkaCluster, 3 nodes)', functi
   });
 });
 
+describe('a Kafka node run as a daemon (what stack:up -- --brokers n runs)', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let first: KafkaCluster | undefined;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pulse-kafka-daemon-'));
+  });
+  after(async () => {
+    await first?.stopAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is reused by a later start on the same dir (pid file), and stopped by it', async () => {
+    first = await startKafkaCluster({ dir, brokers: 1, basePort: KAFKA_BASE_PORT + 10, daemon: true, progress });
+    const pid = first.nodes[0]?.pid();
+    expect(readFileSync(join(dir, 'node-1', 'kafka.pid'), 'utf8').trim()).to.equal(String(pid));
+    expect(properties(join(dir, 'node-1', 'server.properties'))).to.include({ 'default.replication.factor': '1', 'min.insync.replicas': '1' });
+
+    const again = await startKafkaCluster({ dir, brokers: 1, basePort: KAFKA_BASE_PORT + 10, daemon: true, progress });
+    expect(again.nodes[0]?.pid(), 'the running node, not a second one').to.equal(pid);
+    await again.stopAll();
+    expect(() => process.kill(pid as number, 0), 'the stopped daemon').to.throw(/ESRCH/);
+    expect(first.nodes[0]?.pid()).to.equal(undefined);
+  });
+});
+
 describe('a PostgreSQL of a test\'s own (startPostgresInstance)', function () {
   this.timeout(120_000);
   let dir = '';
