@@ -2,7 +2,7 @@
 // Used by the stack CLI (`stack:up -- --brokers 3`: detached daemons with pid files) and by tests
 // that kill and restart brokers (children of the test process, killed when it exits).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { javaCommand } from './java.js';
 import { kafkaAnswers } from './kafkaProbe.js';
@@ -272,9 +272,4 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Kafk
       if (failed.length) throw new Error(failed.join('\n'));
     },
   };
-}
-
-/** Whether a cluster was ever set up in `dir` (its cluster id is written before any node starts). */
-export function clusterExists(dir: string): boolean {
-  return existsSync(join(dir, 'cluster-id'));
 }
