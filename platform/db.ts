@@ -21,16 +21,25 @@ export function createDb(databaseUrl: string, max = 10, onIdleError: (err: Error
 
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const tx = await db.connect();
+  // A connection that breaks between two statements (the server restarting) emits 'error' on
+  // the checked-out client, where the pool listens no more: unheard, it would crash the
+  // process. Heard here, it surfaces as the next statement's failure, and the broken client is
+  // discarded instead of going back to the pool.
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken ??= err);
+  tx.on('error', onError);
   try {
     await tx.query('BEGIN');
     const result = await fn(tx);
     await tx.query('COMMIT');
     return result;
   } catch (err) {
+    broken ??= isTransientDbError(err) ? (err as Error) : undefined;
     await tx.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    tx.release();
+    tx.off('error', onError);
+    tx.release(broken);
   }
 }
 
