@@ -86,6 +86,7 @@ export class CheckScheduler {
 
   /** Adds or changes an integration. A change of settings triggers a check at once. */
   upsert(integration: ScheduledIntegration, connectedAt: number): void {
+    if (this.stopped) return; // a lifecycle batch still in hand while the worker stops
     const existing = this.entries.get(integration.integrationId);
     if (existing && sameSettings(existing.integration, integration)) return;
     const delay = existing ? 0 : firstCheckDelayMs(connectedAt, this.deps.now(), integration.checkIntervalSeconds, this.deps.random);

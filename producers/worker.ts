@@ -99,6 +99,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     },
   };
 
+  const beingEncoded = new Set<Promise<unknown>>();
   const scheduler = new CheckScheduler({
     now: Date.now,
     random: Math.random,
@@ -110,7 +111,11 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     log,
     check: (integration, trigger, attempt, requestId) => checkIntegration(integration, trigger, attempt, checkDeps, requestId),
     publish: async (event) => {
-      await outbox.offer(topics.checks, await codec.encode(event));
+      // Until it is in the outbox, a result lives only in this promise: stop() waits for it.
+      const encoding = codec.encode(event);
+      encoding.catch(() => undefined).finally(() => beingEncoded.delete(encoding));
+      beingEncoded.add(encoding);
+      await outbox.offer(topics.checks, await encoding);
       log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
     },
     // A provider's failure is a fact like any other; this is a check that could not run
@@ -226,6 +231,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       scheduler.stop();
       await consumer.stop();
       await scheduler.idle();
+      await Promise.allSettled([...beingEncoded]);
       const unsent = await outbox.flush(SHUTDOWN_FLUSH_MS);
       if (unsent) log.error({ records: unsent, waitedMs: SHUTDOWN_FLUSH_MS }, 'check outbox not empty at shutdown; these records are lost');
       outbox.stop();

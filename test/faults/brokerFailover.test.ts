@@ -123,7 +123,7 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     const listed = await eventually(async () => {
       const res = await fetch(`${apiUrl}/api/integrations`, { headers: { authorization: `Bearer ${token}` } });
       const body = res.status === 200 ? await res.json() : undefined;
-      return body?.integrations?.some((i: { id: string }) => i.id === acked) ? body.integrations as { displayName: string }[] : undefined;
+      return body?.items?.some((i: { integrationId: string }) => i.integrationId === acked) ? body.items as { displayName: string }[] : undefined;
     }, 'the integration acked before the outage is listed', 60_000, 500);
     expect(listed.map((i) => i.displayName)).to.deep.equal(['before-outage']);
   });
