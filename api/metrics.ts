@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { Gauge, Registry } from 'prom-client';
 import { deadLetterSummary, type DeadLetterDeps } from '../consumers/deadLetterAdmin.js';
 
-export function metricsRoute(deps: DeadLetterDeps): RequestHandler {
+export function metricsRoute(deps: DeadLetterDeps & { processMetrics?: Registry }): RequestHandler {
   // A registry per app rather than prom-client's global one: tests build several apps in one
   // process, and the global registry refuses a second metric of the same name.
   const registry = new Registry();
@@ -18,7 +18,8 @@ export function metricsRoute(deps: DeadLetterDeps): RequestHandler {
     },
   });
   return async (_req, res) => {
-    const body = await registry.metrics();
-    res.type(registry.contentType).send(body);
+    // The process's own metrics (e.g. a worker running in the same process) join the API's.
+    const all = deps.processMetrics ? Registry.merge([registry, deps.processMetrics]) : registry;
+    res.type(registry.contentType).send(await all.metrics());
   };
 }

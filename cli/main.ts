@@ -4,6 +4,7 @@ import { issueUserToken } from '../api/auth.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/db.js';
 import { createRuntime, prepare } from '../platform/runtime.js';
+import { startProbeServer } from './probeServer.js';
 import { ensureDevSecrets } from './devSecrets.js';
 import { registerDlqCommands } from './dlq.js';
 import { registerReplayCommand } from './replay.js';
@@ -28,13 +29,15 @@ program.command('start')
   .description('start the local stack and every role with demo data (what `npm start` runs)')
   .action(async () => runDemo());
 
-async function runRoles(service: string, start: (rt: ReturnType<typeof createRuntime>) => Promise<Stoppable[]>) {
+async function runRoles(service: string, start: (rt: ReturnType<typeof createRuntime>) => Promise<Stoppable[]>, opts: { servesProbes?: boolean } = {}) {
   const rt = createRuntime(loadConfig(), service);
+  // Probes answer from the start (readiness says what is still missing), also while waiting for dependencies.
+  const probes = !opts.servesProbes && rt.config.probePort !== undefined ? [await startProbeServer(rt, rt.config.probePort)] : [];
   await prepare(rt);
-  stopOnSignal(rt, await start(rt));
+  stopOnSignal(rt, [...probes, ...(await start(rt))]);
 }
 
-program.command('api').description('serve the REST API').action(() => runRoles('pulse-api', async (rt) => [await startApi(rt)]));
+program.command('api').description('serve the REST API').action(() => runRoles('pulse-api', async (rt) => [await startApi(rt)], { servesProbes: true }));
 program.command('worker').description('run a check worker (joins the worker consumer group)').action(() => runRoles('pulse-worker', async (rt) => [await startWorker(rt)]));
 program.command('projector')
   .description('run projectors (all, or the named ones: integrations, integration_health)')
@@ -42,7 +45,7 @@ program.command('projector')
   .action((names: string[]) => runRoles('pulse-projector', async (rt) => [await startProjectors(rt, names)]));
 program.command('all')
   .description('run API, worker and projectors in one process (no stack, no demo data)')
-  .action(() => runRoles('pulse', async (rt) => [await startProjectors(rt), await startWorker(rt), await startAlerting(rt), await startApi(rt)]));
+  .action(() => runRoles('pulse', async (rt) => [await startProjectors(rt), await startWorker(rt), await startAlerting(rt), await startApi(rt)], { servesProbes: true }));
 program.command('alerts')
   .description('run the alert evaluator (one active per deployment, others stand by) and the notifier (email, webhooks)')
   .action(() => runRoles('pulse-alerts', async (rt) => [await startAlerting(rt)]));

@@ -18,6 +18,7 @@ import { healthHistoryProjection } from '../projections/healthHistory.js';
 import { adminAuditProjection } from '../projections/adminAudit.js';
 import type { Projection } from '../projections/projection.js';
 import { startCheckWorker } from '../producers/worker.js';
+import { registerWorkerMetrics } from '../producers/workerMetrics.js';
 import { applyRetention } from '../projections/retention.js';
 import { alertConfigProjection } from '../projections/alertConfig.js';
 import { alertsProjection } from '../projections/alerts.js';
@@ -127,6 +128,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     corsOrigins: rt.config.corsOrigins,
     trustProxy: rt.config.api.trustProxy,
     ready: readinessProbe({ db: rt.db, kafka: rt.kafka, registryUrl: rt.config.schemaRegistryUrl, now: Date.now }),
+    processMetrics: rt.metrics,
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),
@@ -188,7 +190,9 @@ function startRetentionJob(rt: Runtime, everyMinutes: number): { stop(): void } 
 }
 
 export async function startWorker(rt: Runtime): Promise<Stoppable> {
-  return startCheckWorker(rt);
+  const worker = await startCheckWorker(rt);
+  registerWorkerMetrics(rt.metrics, worker);
+  return worker;
 }
 
 /** Stops the given roles in reverse order on SIGINT/SIGTERM, then closes the runtime. */

@@ -36,6 +36,11 @@ const configSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(0, 65535).default(3000),
+  /**
+   * Roles without the API (worker, projector, alerts) serve /healthz, /readyz and /metrics on
+   * this port when it is set (0 = any free port, logged); the API serves them on its own.
+   */
+  PROBE_PORT: int(0, 65535).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   CHECK_TIMEOUT_MS: int(100, 60_000).default(5_000),
   DEFAULT_CHECK_INTERVAL_SECONDS: int(1, 86_400).default(300),
@@ -134,6 +139,8 @@ export interface Config {
   schemaRegistryUrl: string;
   databaseUrl: string;
   api: { host: string; port: number; trustProxy: boolean | number | string };
+  /** Port of the probe server of a role without the API; undefined = none. */
+  probePort: number | undefined;
   auth: { jwtSecret: string };
   credentialKeys: { id: string; key: Buffer }[];
   publicApiUrl: string;
@@ -255,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
     api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },
+    probePort: c.PROBE_PORT,
     auth: { jwtSecret: c.JWT_SECRET },
     checks: {
       timeoutMs: c.CHECK_TIMEOUT_MS,

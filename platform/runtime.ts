@@ -5,11 +5,14 @@ import { createEventCodec, isRegistryUnavailable, type EventCodec } from './even
 import { createKafkaClient, type KafkaClient } from './kafka.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DestinationStream } from 'pino';
+import { Registry } from 'prom-client';
 import { topicSpecs, topicsFor, type Topics } from './topics.js';
 import type { Dependency } from './unavailable.js';
 
 export interface Runtime {
   config: Config;
+  /** This process's Prometheus metrics (roles register theirs; served at /metrics). */
+  metrics: Registry;
   log: Logger;
   db: Db;
   kafka: KafkaClient;
@@ -25,6 +28,7 @@ export function createRuntime(config: Config, service: string, logDestination?: 
   const kafka = createKafkaClient(config, log);
   return {
     config, log, db, kafka, topics,
+    metrics: new Registry(),
     codec: createEventCodec(config.schemaRegistryUrl, topics),
     async close() {
       await kafka.close();

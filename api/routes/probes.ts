@@ -3,12 +3,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DeadLetterDeps } from '../../consumers/deadLetterAdmin.js';
 import type { Readiness } from '../../platform/readiness.js';
+import type { Registry } from 'prom-client';
 import { metricsRoute } from '../metrics.js';
 import { documented } from '../openapi/registry.js';
 
 export interface ProbeDeps extends DeadLetterDeps {
   /** Whether the process can do its job: Postgres, Kafka and the schema registry answer. */
   ready: () => Promise<Readiness>;
+  /** Metrics of other roles in this process, served with the API's own. */
+  processMetrics?: Registry;
 }
 
 const ok = z.object({ ok: z.boolean() });
@@ -36,7 +39,7 @@ export function probeRoutes(deps: ProbeDeps): Router {
 
   api.get('/metrics', {
     summary: 'Prometheus metrics',
-    description: 'Includes `pulse_dead_letters_pending{topic}`.',
+    description: 'Includes `pulse_dead_letters_pending{topic}` and, where a check worker runs in the same process, `pulse_check_outbox_*` and `pulse_check_slots_skipped_total`.',
     responses: { 200: { description: 'text exposition format', media: { 'text/plain': { description: 'Prometheus text format 0.0.4' } } } },
   }, metricsRoute(deps));
 

@@ -82,7 +82,9 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
   it('keeps every check through two minutes without any broker, pauses and counts slots when its outbox is full, and answers API writes 503 meanwhile', async () => {
     // Restart the worker with a small outbox, so two minutes of results overflow it.
     await kill(worker, 'SIGTERM');
-    worker = s.start(['worker'], { CHECK_OUTBOX_CAPACITY: String(60 * INTEGRATIONS) });
+    worker = s.start(['worker'], { CHECK_OUTBOX_CAPACITY: String(60 * INTEGRATIONS), PROBE_PORT: '0' });
+    const probes = String((await worker.logged((l) => l.msg === 'probes listening', 120_000)).url);
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${probes}/metrics`)).text())?.[1]);
     const api = s.start(['api'], { API_PORT: '0' });
     const apiUrl = String((await api.logged((l) => l.msg === 'API listening', 120_000)).url);
     const token = issueUserToken(s.config().auth.jwtSecret, 'fault-api-user');
@@ -107,13 +109,17 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     expect(during.status, 'a write while Kafka is down').to.equal(503);
     expect(Number(during.headers.get('retry-after'))).to.be.greaterThan(0);
     await eventually(async () => served(load) >= atStop + 10 * INTEGRATIONS, 'checks keep running while Kafka is down', 60_000, 250);
-    await full; // 60 s of results: the worker stops starting routine checks
+    await full; // 60 s of results: the worker stops starting routine checks, and says so in its metrics
+    expect(await metric('pulse_check_outbox_full')).to.equal(1);
+    expect(await metric('pulse_check_outbox_records')).to.be.at.least(60 * INTEGRATIONS);
+    expect((await (await fetch(`${probes}/readyz`)).json()).dependencies.kafka).to.equal('down');
     // The outage lasts two minutes in all: time is the fault here, not something awaited.
     await new Promise((r) => setTimeout(r, Math.max(0, 120_000 - (Date.now() - stoppedAt))));
 
     await Promise.all(world.kafka.nodes.map((n) => world.kafka.start(n.id)));
     const resumed = await skipped;
     expect(Number(resumed.skippedSlots), 'slots skipped while the outbox was full are counted').to.be.greaterThan(0);
+    expect(await metric('pulse_check_slots_skipped_total')).to.be.at.least(Number(resumed.skippedSlots));
     const result = await ledger();
     expect(result.disagreements, 'per-integration counts').to.deep.equal([]);
     expect(result).to.deep.include({ lost: 0, duplicated: 0, deadLettered: 0 });

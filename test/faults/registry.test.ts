@@ -28,7 +28,12 @@ describe('faults: the schema registry unavailable', function () {
   it('at start-up: roles wait for it, saying so, and start once it answers', async () => {
     world.registryProxy.setTarget(undefined);
     const projector = s.start(['projector']);
-    const worker = s.start(['worker']);
+    const worker = s.start(['worker'], { PROBE_PORT: '0' });
+    // The worker's probes answer while it waits, and say what it waits for.
+    const probes = String((await worker.logged((l) => l.msg === 'probes listening', 60_000)).url);
+    const notReady = await fetch(`${probes}/readyz`);
+    expect(notReady.status).to.equal(503);
+    expect((await notReady.json()).dependencies).to.deep.include({ registry: 'down', kafka: 'up', postgres: 'up' });
     for (const p of [projector, worker]) {
       const waiting = await p.logged((l) => l.msg === 'waiting for registry before starting', 60_000);
       expect(waiting.dependency).to.equal('registry');
@@ -40,6 +45,7 @@ describe('faults: the schema registry unavailable', function () {
     world.registryProxy.setTarget({ host: '127.0.0.1', port: world.registry.port });
     await projector.logged((l) => l.msg === 'projectors running', 60_000);
     await worker.logged((l) => l.msg === 'check worker started', 60_000);
+    await eventually(async () => (await fetch(`${probes}/readyz`)).status === 200, 'the worker reports ready', 30_000, 500);
     await eventually(async () => load.integrations.every((id) => load.target.hits(id) > 0), 'checks run once it answers', 60_000, 250);
   });
 
