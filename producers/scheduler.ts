@@ -41,8 +41,10 @@ type Settle = (how: CheckSettled) => void;
 interface Entry {
   integration: ScheduledIntegration;
   timer: unknown;
-  /** Bumped on every change, so a result of an outdated run is dropped. */
+  /** Bumped on every change, so an outdated run neither re-arms nor settles newer requests. */
   generation: number;
+  /** Disconnected by its owner: a result still in flight is dropped, not published. */
+  disconnected?: boolean;
   /** Callers waiting for the requested check of this generation that has not started yet. */
   pending: Settle[];
 }
@@ -132,22 +134,22 @@ export class CheckScheduler {
     this.deps.log?.info({ skippedSlots: slots, integrations: integrations.size, forMs: this.deps.now() - since }, 'check slots skipped while Kafka was unavailable');
   }
 
+  /** The integration is disconnected: no more checks, and a result still in flight is dropped. */
   remove(integrationId: string): void {
-    const entry = this.entries.get(integrationId);
-    if (!entry) return;
-    this.deps.clearTimer(entry.timer);
-    this.supersede(entry);
-    this.entries.delete(integrationId);
+    this.forget(integrationId, true);
   }
 
-  /** Drops every integration for which `keep` is false (e.g. partitions moved to another worker). */
+  /**
+   * Drops every integration for which `keep` is false (e.g. partitions moved to another worker).
+   * A check of theirs already running still publishes its result: it happened.
+   */
   retain(keep: (integrationId: string) => boolean): void {
-    for (const id of [...this.entries.keys()]) if (!keep(id)) this.remove(id);
+    for (const id of [...this.entries.keys()]) if (!keep(id)) this.forget(id, false);
   }
 
   stop(): void {
     this.stopped = true;
-    for (const id of [...this.entries.keys()]) this.remove(id);
+    for (const id of [...this.entries.keys()]) this.forget(id, false);
     this.waiting.length = 0;
   }
 
@@ -155,6 +157,15 @@ export class CheckScheduler {
   idle(): Promise<void> {
     if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private forget(integrationId: string, disconnected: boolean): void {
+    const entry = this.entries.get(integrationId);
+    if (!entry) return;
+    this.deps.clearTimer(entry.timer);
+    this.supersede(entry);
+    entry.disconnected = disconnected;
+    this.entries.delete(integrationId);
   }
 
   private get ended(): CheckSettled {
@@ -226,10 +237,11 @@ export class CheckScheduler {
       const result = await this.deps.check(integration, job.trigger, job.attempt, job.requestId);
       const current = this.entries.get(integration.integrationId);
       const outdated = current !== entry || entry.generation !== generation;
-      // A check that ran while the worker was stopping is a fact like any other: published (the
-      // worker flushes its outbox before it exits), with no next check to announce. One that
-      // ran for a removed or changed integration is outdated and dropped.
-      if (outdated && !this.stopped) return settleAll(waiters, this.ended);
+      // A check that ran is a fact, even when its run is outdated — the worker is stopping (it
+      // flushes its outbox before it exits), the partition moved, the settings changed or a
+      // manual check superseded it: published, with no next check to announce (the current run
+      // announces its own). Only a disconnected integration's result is dropped.
+      if (outdated && entry.disconnected) return settleAll(waiters, this.ended);
       let nextCheckAt: number | null = null;
       if (!outdated) {
         const next = nextAfter(result, integration.checkIntervalSeconds, this.deps.jitterRatio, this.deps.retry, this.deps.random);

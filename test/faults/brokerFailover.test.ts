@@ -84,6 +84,7 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     await kill(worker, 'SIGTERM');
     worker = s.start(['worker'], { CHECK_OUTBOX_CAPACITY: String(60 * INTEGRATIONS), PROBE_PORT: '0' });
     const probes = String((await worker.logged((l) => l.msg === 'probes listening', 120_000)).url);
+    await worker.logged((l) => l.msg === 'partitions assigned', 120_000);
     const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${probes}/metrics`)).text())?.[1]);
     const api = s.start(['api'], { API_PORT: '0' });
     const apiUrl = String((await api.logged((l) => l.msg === 'API listening', 120_000)).url);

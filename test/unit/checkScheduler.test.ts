@@ -146,7 +146,7 @@ describe('CheckScheduler with the outbox', () => {
     await clock.advance(0);
   });
 
-  it('settles a manual check whose integration changed while it ran as moot: its result is dropped', async () => {
+  it('publishes a check whose integration changed while it ran (it happened), announcing no next check', async () => {
     let release: () => void = () => undefined;
     const { clock, scheduler, held } = withHeldAcks({
       check: async (i) => { await new Promise<void>((r) => (release = r)); return aCheck({ integrationId: i.integrationId }); },
@@ -157,8 +157,38 @@ describe('CheckScheduler with the outbox', () => {
     scheduler.upsert({ ...integration('a'), config: { url: 'http://elsewhere' } }, 0);
     release();
     await clock.settle();
-    expect(request.how).to.equal('moot');
+    expect(held.map((h) => h.event.nextCheckAt)).to.deep.equal([null]);
+    held[0]!.ack();
+    await clock.settle();
+    expect(request.how).to.equal('acked');
+  });
+
+  it('drops the result of a check whose integration was disconnected while it ran', async () => {
+    let release: () => void = () => undefined;
+    const { clock, scheduler, held } = withHeldAcks({
+      check: async (i) => { await new Promise<void>((r) => (release = r)); return aCheck({ integrationId: i.integrationId }); },
+    });
+    scheduler.upsert(integration('a'), -3_600_000);
+    const request = track(scheduler.checkNow('a', 'manual', 'r1'));
+    await clock.advance(0);
+    scheduler.remove('a');
+    release();
+    await clock.settle();
     expect(held).to.have.length(0);
+    expect(request.how).to.equal('moot');
+  });
+
+  it('publishes a check that was running when its partition moved to another worker', async () => {
+    let release: () => void = () => undefined;
+    const { clock, scheduler, held } = withHeldAcks({
+      check: async (i) => { await new Promise<void>((r) => (release = r)); return aCheck({ integrationId: i.integrationId }); },
+    });
+    scheduler.upsert(integration('a'), 0);
+    await clock.advance(0);
+    scheduler.retain(() => false);
+    release();
+    await clock.settle();
+    expect(held.map((h) => [h.event.integrationId, h.event.nextCheckAt])).to.deep.equal([['a', null]]);
   });
 
   it('settles a manual check whose check threw as failed, and schedules the routine check', async () => {

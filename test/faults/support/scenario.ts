@@ -122,6 +122,7 @@ export async function settleLedger(s: Scenario, load: CheckLoad, timeoutMs = 180
 
   const ids = new Set(load.integrations);
   const eventIds = new Map<string, Set<string>>();
+  const lastStarted = new Map<string, number>();
   let records = 0;
   for (const r of await readTopic(rt.config, rt.topics.checks)) {
     if (!r.key || !ids.has(r.key)) continue;
@@ -131,6 +132,7 @@ export async function settleLedger(s: Scenario, load: CheckLoad, timeoutMs = 180
     const set = eventIds.get(r.key) ?? new Set<string>();
     set.add(event.eventId);
     eventIds.set(r.key, set);
+    lastStarted.set(r.key, Math.max(lastStarted.get(r.key) ?? 0, event.startedAt));
   }
   const onTopic = (id: string) => eventIds.get(id)?.size ?? 0;
   const distinct = load.integrations.reduce((n, id) => n + onTopic(id), 0);
@@ -152,7 +154,7 @@ export async function settleLedger(s: Scenario, load: CheckLoad, timeoutMs = 180
     const want = onTopic(id);
     const got = Object.entries(views).filter(([, m]) => (m.get(id) ?? 0) !== want).map(([name, m]) => `${name} ${m.get(id) ?? 0}`);
     if (load.target.hits(id) !== want) got.unshift(`target served ${load.target.hits(id)}`);
-    if (got.length) disagreements.push(`${id.slice(0, 8)}: topic ${want}, ${got.join(', ')}`);
+    if (got.length) disagreements.push(`${id.slice(0, 8)}: topic ${want}, ${got.join(', ')} (last check on the topic started ${new Date(lastStarted.get(id) ?? 0).toISOString()})`);
   }
 
   let deadLettered = 0;
