@@ -21,6 +21,8 @@ export interface OutgoingRecord {
   key: string;
   value: Buffer;
   headers?: Record<string, string>;
+  /** Set only by producers that must know where a record goes (see partitionOf); else by key. */
+  partition?: number;
 }
 
 export interface IncomingRecord {
@@ -61,6 +63,11 @@ export interface KafkaClient {
   consume(opts: ConsumeOptions): Promise<RunningConsumer>;
   /** The offsets a consumer group has committed in Kafka (next offset to read), per topic and partition. */
   committedOffsets(groupId: string, topics: string[]): Promise<{ topic: string; partition: number; offset: bigint | null }[]>;
+  /**
+   * Where KafkaJS's default partitioner puts a key on `topic` (its partition count read once),
+   * for a producer that batches by partition; every producer of the topic agrees with it.
+   */
+  partitioner(topic: string): Promise<(key: string) => number>;
   /** Earliest and next-to-write offset of every partition of a topic. */
   partitionOffsets(topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]>;
   /**
@@ -116,7 +123,7 @@ export interface RunningConsumer {
 }
 
 // Not a named export under Node's ESM loader (kafkajs is CommonJS).
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, Partitioners } = kafkajs;
 
 function kafkaLogCreator(log: Logger) {
   return () => ({ namespace, level, log: entry }: LogEntry) => {
@@ -221,6 +228,13 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
 
     partitionOffsets,
 
+    async partitioner(topic) {
+      const count = (await partitionOffsets(topic)).length;
+      const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+      const choose = Partitioners.DefaultPartitioner();
+      return (key) => choose({ topic, partitionMetadata, message: { key, value: null } });
+    },
+
     async ping(timeoutMs) {
       const admin = kafka.admin({ retry: { retries: 0 } });
       const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
@@ -320,7 +334,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
             await p.send({
               topic,
               acks: -1,
-              messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+              messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, ...(r.partition !== undefined ? { partition: r.partition } : {}) })),
             });
           } catch (err) {
             throw new DependencyUnavailable('kafka', err);

@@ -1,11 +1,15 @@
 // Everything a check worker produces (HealthChecked facts, the lifecycle events a check emits)
 // waits here until Kafka has acked it, so a broker outage delays facts instead of losing them.
 //
-// One FIFO, one batch in flight. A batch handed to the producer is re-sent unchanged until it
-// is acked: the idempotent producer recognises a re-sent batch (same producer id, same
-// sequence numbers) only when it holds the same records in the same order, so a record
-// offered meanwhile waits for the next batch. Capacity does not refuse records (a running
-// check's result has nowhere else to go); it tells the scheduler to stop starting checks.
+// One FIFO per lane — a topic partition, when the caller says which (`laneOf`) — and one batch
+// in flight per lane. A batch handed to the producer is re-sent unchanged until it is acked:
+// the idempotent producer recognises a re-sent batch (same producer id, same sequence numbers)
+// only when it holds the same records in the same order, so a record offered meanwhile waits
+// for the next batch. A batch of one partition goes to one broker and is taken or refused
+// whole; a batch spanning partitions could be taken by one broker and refused by another, and
+// its re-send would then repeat what was taken. Lanes also keep a partition whose leader is
+// moving from holding up the others. Capacity does not refuse records (a running check's
+// result has nowhere else to go); it tells the scheduler to stop starting checks.
 // KafkaJS has no linger setting, so records are collected for a few milliseconds first.
 import type { EventProducer, OutgoingRecord } from '../platform/kafka.js';
 
@@ -42,6 +46,8 @@ export interface CheckOutboxDeps {
   lingerMs?: number;
   maxBatch?: number;
   backoff?: BackoffPolicy;
+  /** Which FIFO a record joins (e.g. its topic partition); one lane per topic when absent. */
+  laneOf?(topic: string, record: OutgoingRecord): string;
 }
 
 export interface CheckOutboxStats {
@@ -76,28 +82,40 @@ interface Held {
 /** Room again below this share of capacity, so the scheduler does not flap at the brim. */
 const ROOM_AGAIN = 0.9;
 
+interface Lane {
+  topic: string;
+  queue: Held[];
+  /** The batch handed to the producer; kept, unchanged, until acked. */
+  inFlight: Held[] | null;
+  sending: boolean;
+  timer: unknown;
+  lingering: boolean;
+}
+
 export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
   const lingerMs = deps.lingerMs ?? 5;
   const maxBatch = deps.maxBatch ?? 500;
   const backoff = deps.backoff ?? { baseMs: 500, capMs: 30_000 };
+  const laneOf = deps.laneOf ?? ((topic: string) => topic);
 
-  let queue: Held[] = [];
-  /** The batch handed to the producer; kept, unchanged, until acked. */
-  let inFlight: Held[] | null = null;
-  let sending = false;
-  let timer: unknown;
-  let lingering = false;
+  const lanes = new Map<string, Lane>();
   let full = false;
   let stopped = false;
   let sendFailures = 0;
-  /** Failures in a row; > 0 means Kafka is refusing. */
+  /** Failures in a row (any lane); > 0 means Kafka is refusing. */
   let failing = 0;
+  /** Lanes whose last send was refused. */
+  const refusing = new Set<Lane>();
   let refusingSince = 0;
   let drained: (() => void)[] = [];
   /** Flushes waiting: send without lingering. */
   let flushing = 0;
 
-  const buffered = () => queue.length + (inFlight?.length ?? 0);
+  const buffered = () => {
+    let n = 0;
+    for (const lane of lanes.values()) n += lane.queue.length + (lane.inFlight?.length ?? 0);
+    return n;
+  };
 
   const updateFull = () => {
     const n = buffered();
@@ -107,49 +125,42 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
     deps.onFullChange?.(full);
   };
 
-  const takeBatch = (): Held[] => {
-    const topic = queue[0]?.topic;
-    let n = 0;
-    while (n < queue.length && n < maxBatch && queue[n]?.topic === topic) n++;
-    return queue.splice(0, n);
-  };
-
-  const arm = (fn: () => void, ms: number) => {
-    timer = deps.setTimer(() => {
-      timer = undefined;
-      lingering = false;
-      fn();
+  const arm = (lane: Lane, ms: number) => {
+    lane.timer = deps.setTimer(() => {
+      lane.timer = undefined;
+      lane.lingering = false;
+      send(lane);
     }, ms);
   };
 
-  /** Starts a send now, after the linger, or not at all (one already in flight or pending). */
-  const schedule = () => {
-    if (stopped || sending || timer !== undefined) return;
-    if (inFlight || queue.length >= maxBatch || (flushing && queue.length)) return void send();
-    if (!queue.length) return;
-    lingering = true;
-    arm(send, lingerMs);
+  /** Starts a lane's send now, after the linger, or not at all (one already in flight or pending). */
+  const schedule = (lane: Lane) => {
+    if (stopped || lane.sending || lane.timer !== undefined) return;
+    if (lane.inFlight || lane.queue.length >= maxBatch || (flushing && lane.queue.length)) return void send(lane);
+    if (!lane.queue.length) return;
+    lane.lingering = true;
+    arm(lane, lingerMs);
   };
 
-  const send = () => {
-    if (stopped || sending) return;
-    inFlight ??= takeBatch();
-    const batch = inFlight;
-    const topic = batch[0]?.topic;
-    if (!topic) {
-      inFlight = null;
+  const send = (lane: Lane) => {
+    if (stopped || lane.sending) return;
+    lane.inFlight ??= lane.queue.splice(0, maxBatch);
+    const batch = lane.inFlight;
+    if (!batch.length) {
+      lane.inFlight = null;
       return;
     }
-    sending = true;
+    lane.sending = true;
     Promise.resolve()
-      .then(() => deps.producer.send(topic, batch.map((h) => h.record)))
-      .then(() => acked(batch), (err: unknown) => refused(batch, err));
+      .then(() => deps.producer.send(lane.topic, batch.map((h) => h.record)))
+      .then(() => acked(lane, batch), (err: unknown) => refused(lane, batch, err));
   };
 
-  const acked = (batch: Held[]) => {
-    sending = false;
-    inFlight = null;
-    if (failing) {
+  const acked = (lane: Lane, batch: Held[]) => {
+    lane.sending = false;
+    lane.inFlight = null;
+    refusing.delete(lane);
+    if (failing && refusing.size === 0) {
       const now = deps.now();
       deps.log.info(
         { records: buffered() + batch.length, refusedForMs: now - refusingSince, oldestWaitedMs: now - (batch[0]?.offeredAt ?? now), failedSends: failing },
@@ -160,12 +171,13 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
     for (const h of batch) h.acked();
     updateFull();
     if (buffered() === 0) drained.splice(0).forEach((r) => r());
-    schedule();
+    schedule(lane);
   };
 
-  const refused = (batch: Held[], err: unknown) => {
-    sending = false;
+  const refused = (lane: Lane, batch: Held[], err: unknown) => {
+    lane.sending = false;
     sendFailures++;
+    refusing.add(lane);
     if (failing++ === 0) {
       refusingSince = deps.now();
       deps.log.warn(
@@ -173,34 +185,48 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
         'Kafka does not take check results; holding them in the outbox',
       );
     }
-    if (!stopped) arm(send, resendDelayMs(failing, backoff, deps.random));
+    if (!stopped) arm(lane, resendDelayMs(failing, backoff, deps.random));
+  };
+
+  const laneFor = (topic: string, record: OutgoingRecord): Lane => {
+    const key = `${topic}\u0000${laneOf(topic, record)}`;
+    let lane = lanes.get(key);
+    if (!lane) lanes.set(key, (lane = { topic, queue: [], inFlight: null, sending: false, timer: undefined, lingering: false }));
+    return lane;
   };
 
   return {
     offer(topic, record) {
       return new Promise<void>((resolve) => {
-        queue.push({ topic, record, offeredAt: deps.now(), acked: resolve });
+        const lane = laneFor(topic, record);
+        lane.queue.push({ topic, record, offeredAt: deps.now(), acked: resolve });
         updateFull();
-        schedule();
+        schedule(lane);
       });
     },
     get full() {
       return full;
     },
     stats() {
-      const oldest = inFlight?.[0] ?? queue[0];
-      return { buffered: buffered(), capacity: deps.capacity, full, oldestWaitingMs: oldest ? deps.now() - oldest.offeredAt : 0, sendFailures };
+      let oldest: number | undefined;
+      for (const lane of lanes.values()) {
+        const first = lane.inFlight?.[0] ?? lane.queue[0];
+        if (first && (oldest === undefined || first.offeredAt < oldest)) oldest = first.offeredAt;
+      }
+      return { buffered: buffered(), capacity: deps.capacity, full, oldestWaitingMs: oldest === undefined ? 0 : deps.now() - oldest, sendFailures };
     },
     flush(timeoutMs) {
       if (buffered() === 0) return Promise.resolve(0);
-      // Cut the linger short; a backoff wait stays (the cluster is refusing anyway).
-      if (lingering && timer !== undefined) {
-        deps.clearTimer(timer);
-        timer = undefined;
-        lingering = false;
-      }
       flushing++;
-      schedule();
+      for (const lane of lanes.values()) {
+        // Cut the linger short; a backoff wait stays (the cluster is refusing anyway).
+        if (lane.lingering && lane.timer !== undefined) {
+          deps.clearTimer(lane.timer);
+          lane.timer = undefined;
+          lane.lingering = false;
+        }
+        schedule(lane);
+      }
       return new Promise<number>((resolve) => {
         const done = () => {
           flushing--;
@@ -217,8 +243,10 @@ export function createCheckOutbox(deps: CheckOutboxDeps): CheckOutbox {
     },
     stop() {
       stopped = true;
-      if (timer !== undefined) deps.clearTimer(timer);
-      timer = undefined;
+      for (const lane of lanes.values()) {
+        if (lane.timer !== undefined) deps.clearTimer(lane.timer);
+        lane.timer = undefined;
+      }
     },
   };
 }

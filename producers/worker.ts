@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../platform/config.js';
 import { isLifecycleEvent, UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
-import type { BatchControl, KafkaClient } from '../platform/kafka.js';
+import type { BatchControl, KafkaClient, OutgoingRecord } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 import { createCheckOutbox, type CheckOutboxStats } from './checkOutbox.js';
@@ -48,9 +48,15 @@ const rebalancing = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNK
 export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, kafka, codec, topics } = deps;
   const log = deps.log.child({ component: 'check-worker' });
-  const producer = await kafka.producer();
+  // Seconds of KafkaJS retries, not a minute: then the outbox re-sends the batch itself.
+  const producer = await kafka.producer({ patience: 'request' });
+  const partitioners = new Map([[topics.checks, await kafka.partitioner(topics.checks)], [topics.lifecycle, await kafka.partitioner(topics.lifecycle)]]);
+  /** Records go to the partition their key gives anyway; naming it lets the outbox batch by partition. */
+  const placed = (topic: string, record: OutgoingRecord): OutgoingRecord => ({ ...record, partition: partitioners.get(topic)?.(record.key) });
   const outbox = createCheckOutbox({
     producer,
+    laneOf: (_topic, record) => String(record.partition),
+    backoff: { baseMs: 250, capMs: 5_000 },
     capacity: config.checks.outboxCapacity,
     now: Date.now,
     random: Math.random,
@@ -95,7 +101,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
         if (event.type === 'ReauthRequired' && reauthAnnounced.get(event.integrationId) === event.reason) reauthAnnounced.delete(event.integrationId);
         throw err;
       }
-      void outbox.offer(topics.lifecycle, record).then(() => log.info({ integrationId: event.integrationId, event: event.type }, 'lifecycle event emitted'));
+      void outbox.offer(topics.lifecycle, placed(topics.lifecycle, record)).then(() => log.info({ integrationId: event.integrationId, event: event.type }, 'lifecycle event emitted'));
     },
   };
 
@@ -115,7 +121,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       const encoding = codec.encode(event);
       encoding.catch(() => undefined).finally(() => beingEncoded.delete(encoding));
       beingEncoded.add(encoding);
-      await outbox.offer(topics.checks, await encoding);
+      await outbox.offer(topics.checks, placed(topics.checks, await encoding));
       log.debug({ integrationId: event.integrationId, outcome: event.outcome, durationMs: event.durationMs }, 'check published');
     },
     // A provider's failure is a fact like any other; this is a check that could not run

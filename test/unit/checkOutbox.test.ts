@@ -58,7 +58,7 @@ function fakeLog() {
 const rec = (key: string): OutgoingRecord => ({ key, value: Buffer.from(key) });
 const keys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-function setup(producer: ReturnType<typeof fakeProducer>, overrides: Partial<CheckOutboxDeps> = {}) {
+function setup(producer: Pick<ReturnType<typeof fakeProducer>, 'send'>, overrides: Partial<CheckOutboxDeps> = {}) {
   const clock = fakeClock();
   const log = fakeLog();
   const fullChanges: boolean[] = [];
@@ -93,7 +93,7 @@ describe('check outbox', () => {
     expect(outbox.stats()).to.include({ buffered: 0, full: false, oldestWaitingMs: 0, sendFailures: 0 });
   });
 
-  it('sends at most maxBatch records at once, and never mixes topics in one send', async () => {
+  it('sends at most maxBatch records at once, never mixes lanes (topics) in one send, and keeps each lane in order', async () => {
     const producer = fakeProducer();
     const { clock, outbox } = setup(producer, { maxBatch: 500 });
     const offered = [...keys('x', 1_200)];
@@ -101,10 +101,30 @@ describe('check outbox', () => {
     void outbox.offer('lifecycle', rec('reauth'));
     void outbox.offer('checks', rec('after'));
     await clock.advance(50);
-    expect(producer.sends.map((s) => [s.topic, s.keys.length])).to.deep.equal([
-      ['checks', 500], ['checks', 500], ['checks', 200], ['lifecycle', 1], ['checks', 1],
-    ]);
-    expect(producer.delivered()).to.deep.equal([...offered, 'reauth', 'after']);
+    const ofTopic = (topic: string) => producer.sends.filter((x) => x.topic === topic);
+    expect(ofTopic('checks').map((x) => x.keys.length)).to.deep.equal([500, 500, 201]);
+    expect(ofTopic('checks').flatMap((x) => x.keys)).to.deep.equal([...offered, 'after']);
+    expect(ofTopic('lifecycle').map((x) => x.keys)).to.deep.equal([['reauth']]);
+  });
+
+  it('gives each partition a lane of its own: a partition whose sends are refused holds up no other', async () => {
+    const sends: { keys: string[]; ok: boolean }[] = [];
+    const producer = {
+      async send(_topic: string, records: OutgoingRecord[]) {
+        const ok = !records.some((r) => r.partition === 0);
+        sends.push({ keys: records.map((r) => r.key), ok });
+        if (!ok) throw new Error('leader of partition 0 not available');
+      },
+    };
+    const { clock, outbox } = setup(producer, { laneOf: (_t: string, r: OutgoingRecord) => String(r.partition) });
+    const acked: string[] = [];
+    for (const [key, partition] of [['a', 0], ['b', 1], ['c', 2], ['d', 0], ['e', 1]] as const) {
+      void outbox.offer('checks', { ...rec(key), partition }).then(() => acked.push(key));
+    }
+    await clock.advance(2_000);
+    expect(acked.sort()).to.deep.equal(['b', 'c', 'e']);
+    expect(sends.filter((x) => !x.ok).every((x) => x.keys.join() === 'a,d'), 'partition 0 re-sent unchanged').to.equal(true);
+    expect(outbox.stats().buffered).to.equal(2);
   });
 
   it('re-sends a refused batch unchanged until it is acked; records offered meanwhile go in a later batch', async () => {
