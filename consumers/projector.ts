@@ -115,6 +115,9 @@ export async function runProjector(projection: Projection, deps: ProjectorDeps, 
       await tx.query('SET LOCAL synchronous_commit = off');
       // Unqualified table names in the projection's SQL resolve to the target schema.
       if (schema !== 'public') await tx.query(`SET LOCAL search_path TO ${schema}, public`);
+      // FOR UPDATE locks a checkpoint row only once it exists: two members applying a
+      // partition's first batch would both find none. This lock serialises them from the start.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${schema}/${projection.name}/${topic}/${partition}`]);
       const next = await readCheckpoint(tx, schema, projection.name, topic, partition, true);
       if (next !== null && last < next) return { outcome: 'skipped' };
       // The offsets between the checkpoint and `from` hold no records only if a fetch from the
