@@ -131,6 +131,9 @@ function kafkaLogCreator(log: Logger) {
     const fields = { component: 'kafkajs', namespace, ...rest };
     // The broker is still finishing the previous transaction; the alert evaluator retries.
     const expected = typeof rest.error === 'string' && rest.error.includes('concurrent operation on the same transaction');
+    // Said of every idempotent producer whose retries are bounded. Ours are: a send that gives
+    // up is re-sent by its caller as the same batch (checkOutbox.ts), or answered 503 (API).
+    if (message.startsWith('Limiting retries for the idempotent producer')) return void log.debug(fields, message);
     if (level <= KafkaLogLevel.ERROR && !expected) log.error(fields, message);
     else if (level === KafkaLogLevel.WARN) log.warn(fields, message);
     else log.debug(fields, message);
@@ -325,7 +328,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
     async producer(opts = {}) {
       // ~6 s of retries: long enough to ride out a leader election, short enough to answer.
       const retry = opts.patience === 'request' ? { retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 3_000 } } : {};
-      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, ...retry });
+      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, ...retry });
       await p.connect();
       const handle: EventProducer = {
         async send(topic, records) {
@@ -350,7 +353,7 @@ export function createKafkaClient(config: Config, log: Logger): KafkaClient {
     },
 
     async transactionalProducer(transactionalId) {
-      const p: Producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const p: Producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await p.connect();
       const handle: TransactionalProducer = {
         async commit(sends, offsets) {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
 import { issueUserToken } from '../../api/auth.js';
 import { kill, type PulseProcess } from '../support/processes.js';
-import { eventually } from '../support/signals.js';
+import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
 import type { FaultWorld } from './support/world.js';
@@ -43,7 +43,9 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
   let load: CheckLoad;
   let worker: PulseProcess;
 
-  beforeEach(async () => {
+  // One scenario for both tests: the second starts where the first left off (its worker
+  // stopped), and its ledger covers both.
+  before(async () => {
     world = await testWorld();
     s = await openScenario(world, this.title);
     load = await connectCheckLoad(s, INTEGRATIONS, INTERVAL_SECONDS);
@@ -52,7 +54,7 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     // The flow is under way: every integration checked at least once.
     await eventually(async () => load.integrations.every((id) => load.target.hits(id) > 0), 'every integration checked', 120_000, 250);
   });
-  afterEach(async () => {
+  after(async () => {
     await s?.drop();
     await load?.close();
   });
@@ -80,7 +82,7 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
   });
 
   it('keeps every check through two minutes without any broker, pauses and counts slots when its outbox is full, and answers API writes 503 meanwhile', async () => {
-    // Restart the worker with a small outbox, so two minutes of results overflow it.
+    // A worker with a small outbox, so two minutes of results overflow it.
     await kill(worker, 'SIGTERM');
     worker = s.start(['worker'], { CHECK_OUTBOX_CAPACITY: String(60 * INTEGRATIONS), PROBE_PORT: '0' });
     const probes = String((await worker.logged((l) => l.msg === 'probes listening', 120_000)).url);
@@ -98,8 +100,8 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     expect(before.status, 'a write while Kafka is up').to.equal(202);
     const acked = (await before.json()).id as string;
 
-    const full = worker.logged((l) => l.msg === 'check outbox full', 200_000);
-    const skipped = worker.logged((l) => l.msg === 'check slots skipped while Kafka was unavailable', 400_000);
+    const full = awaitedLater(worker.logged((l) => l.msg === 'check outbox full', 200_000));
+    const skipped = awaitedLater(worker.logged((l) => l.msg === 'check slots skipped while Kafka was unavailable', 400_000));
     await world.kafka.stopAll();
     const stoppedAt = Date.now();
     const atStop = served(load);

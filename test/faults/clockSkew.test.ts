@@ -32,7 +32,7 @@ describe('faults: a worker whose clock runs 10 minutes fast', function () {
     const worker = s.start(['worker'], { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${fastClock}`.trim(), PULSE_TEST_CLOCK_SKEW_MS: String(SKEW_MS) });
     // The worker's own view of time is skewed (its log lines carry its clock)…
     const started = await worker.logged((l) => l.msg === 'check worker started', 120_000);
-    expect(Number(started.time) - Date.now(), 'the worker process runs ahead').to.be.greaterThan(SKEW_MS - 60_000);
+    expect(Date.parse(String(started.time)) - Date.now(), 'the worker process runs ahead').to.be.greaterThan(SKEW_MS - 60_000);
 
     // …its failing checks turn the integrations red and raise alerts…
     const opened = await eventually(async () => {

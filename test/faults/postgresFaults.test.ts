@@ -5,7 +5,7 @@
 // and apply it once — never dead-letter it, never skip it, never apply it twice.
 import { expect } from 'chai';
 import { kill, type PulseProcess } from '../support/processes.js';
-import { eventually } from '../support/signals.js';
+import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
 import type { FaultWorld } from './support/world.js';
@@ -38,7 +38,7 @@ describe('faults: Postgres failing under load', function () {
   const appliedAgain = () => projector.logged((l) => l.msg === 'database answers again; batch applied', 120_000);
 
   it('applies every check once when Postgres is SIGKILLed mid-batch and restarted', async () => {
-    const recovered = appliedAgain();
+    const recovered = awaitedLater(appliedAgain());
     await appliedNotCommitted();
     await world.postgres.kill();
     const atKill = served(load);

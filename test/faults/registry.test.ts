@@ -3,7 +3,7 @@
 // every role working (encode and decode use their caches), and nothing is dead-lettered.
 import { expect } from 'chai';
 import { kill } from '../support/processes.js';
-import { eventually } from '../support/signals.js';
+import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
 import type { FaultWorld } from './support/world.js';
@@ -29,22 +29,23 @@ describe('faults: the schema registry unavailable', function () {
     world.registryProxy.setTarget(undefined);
     const projector = s.start(['projector']);
     const worker = s.start(['worker'], { PROBE_PORT: '0' });
+    // Lines of two processes arrive in any order: listen for each before awaiting any.
+    const waiting = [projector, worker].map((p) => awaitedLater(p.logged((l) => l.msg === 'waiting for registry before starting', 60_000)));
+    const secondAttempt = awaitedLater(projector.logged((l) => l.msg === 'waiting for registry before starting' && Number(l.attempt) >= 2, 60_000));
+    const running = awaitedLater(projector.logged((l) => l.msg === 'projectors running', 120_000));
+    const started = awaitedLater(worker.logged((l) => l.msg === 'check worker started', 120_000));
     // The worker's probes answer while it waits, and say what it waits for.
     const probes = String((await worker.logged((l) => l.msg === 'probes listening', 60_000)).url);
+    for (const line of await Promise.all(waiting)) expect(line.dependency).to.equal('registry');
     const notReady = await fetch(`${probes}/readyz`);
     expect(notReady.status).to.equal(503);
     expect((await notReady.json()).dependencies).to.deep.include({ registry: 'down', kafka: 'up', postgres: 'up' });
-    for (const p of [projector, worker]) {
-      const waiting = await p.logged((l) => l.msg === 'waiting for registry before starting', 60_000);
-      expect(waiting.dependency).to.equal('registry');
-    }
     // A second attempt, still the same process: waiting, not crash-looping.
-    await projector.logged((l) => l.msg === 'waiting for registry before starting' && Number(l.attempt) >= 2, 60_000);
+    await secondAttempt;
     expect(projector.exited(), 'the projector is still the same process').to.equal(undefined);
 
     world.registryProxy.setTarget({ host: '127.0.0.1', port: world.registry.port });
-    await projector.logged((l) => l.msg === 'projectors running', 60_000);
-    await worker.logged((l) => l.msg === 'check worker started', 60_000);
+    await Promise.all([running, started]);
     await eventually(async () => (await fetch(`${probes}/readyz`)).status === 200, 'the worker reports ready', 30_000, 500);
     await eventually(async () => load.integrations.every((id) => load.target.hits(id) > 0), 'checks run once it answers', 60_000, 250);
   });

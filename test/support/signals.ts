@@ -71,3 +71,13 @@ export async function caughtUp(rt: Runtime, at: Position, topicsOrTargets: strin
     throw new Error(`${err.message}; behind: ${behind.join(', ')}`);
   });
 }
+
+/**
+ * A wait started now and awaited later (e.g. a log line that may come while the test awaits
+ * something else). Its failure still reaches whoever awaits it, but does not count as
+ * unhandled if the test ends before it gets there.
+ */
+export function awaitedLater<T>(wait: Promise<T>): Promise<T> {
+  wait.catch(() => undefined);
+  return wait;
+}
