@@ -130,7 +130,7 @@ const scenarios: Record<string, Chaos> = {
 async function runScenario(world: FaultWorld, name: string, chaos: Chaos, minutes: number, seed: number): Promise<Row> {
   const say = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
   const random = seededRandom(seed);
-  const s = await openScenario(world, `chaos ${name}`);
+  const s = await openScenario(world, `chaos ${name}`, { LOG_LEVEL: 'warn' });
   const load = await connectCheckLoad(s, 200, 1);
   const c: Context = {
     s, load, world, random: () => random.next(), say,
