@@ -132,7 +132,9 @@ export async function stopKafka(progress: Progress): Promise<boolean> {
   await Promise.all(
     nodes.map(async ({ dir, id, pid }) => {
       progress.say(SERVICE, `stopping node ${id} (pid ${pid})…`);
-      await terminate(pid, 60_000, progress, `Kafka node ${id}`);
+      // All nodes at once: one left without a controller quorum cannot finish a controlled
+      // shutdown, so a short grace before SIGKILL.
+      await terminate(pid, nodes.length > 1 ? 15_000 : 60_000, progress, `Kafka node ${id}`);
       rmSync(nodePaths(dir, id).pidFile, { force: true });
     }),
   );

@@ -56,6 +56,8 @@ const SERVICE = 'kafka';
 /** A node of a 3-voter quorum cannot finish starting until a majority runs; on 2 busy cores that takes a while. */
 const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 60_000;
+/** Stopping every node together: a node left without a quorum cannot finish its controlled shutdown. */
+const ALL_STOP_GRACE_MS = 10_000;
 
 /** Where node `id` of a cluster in `dir` keeps its files. */
 export function nodePaths(dir: string, id: number): { dir: string; data: string; properties: string; log: string; pidFile: string; marker: string } {
@@ -236,11 +238,11 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Kafk
     if (daemon) rmSync(nodePaths(opts.dir, id).pidFile, { force: true });
   }
 
-  async function stop(id: number): Promise<void> {
+  async function stop(id: number, graceMs = STOP_GRACE_MS): Promise<void> {
     nodeOf(id);
     const pid = pidOf(id);
     if (pid === undefined) return;
-    await terminate(pid, STOP_GRACE_MS, progress, `Kafka node ${id}`);
+    await terminate(pid, graceMs, progress, `Kafka node ${id}`);
     if (daemon) rmSync(nodePaths(opts.dir, id).pidFile, { force: true });
   }
 
@@ -264,10 +266,12 @@ export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<Kafk
     bootstrap: layout.map(addressOf),
     nodes: layout.map((n) => ({ id: n.id, address: addressOf(n), log: nodePaths(opts.dir, n.id).log, pid: () => pidOf(n.id) })),
     kill,
-    stop,
+    stop: (id) => stop(id),
     start: startNode,
     stopAll: async () => {
-      const stopped = await Promise.allSettled(layout.map((n) => stop(n.id)));
+      // All at once, so a node's controlled shutdown may find the controller quorum gone and
+      // wait for it forever: a short grace, then SIGKILL (the data is safe either way).
+      const stopped = await Promise.allSettled(layout.map((n) => stop(n.id, layout.length > 1 ? ALL_STOP_GRACE_MS : STOP_GRACE_MS)));
       const failed = stopped.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
       if (failed.length) throw new Error(failed.join('\n'));
     },

@@ -10,7 +10,7 @@ import { kill, type PulseProcess } from '../support/processes.js';
 import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
-import type { FaultWorld } from './support/world.js';
+import { restoreWorld, type FaultWorld } from './support/world.js';
 
 const INTEGRATIONS = 200;
 const INTERVAL_SECONDS = 1;
@@ -55,6 +55,7 @@ describe('faults: Kafka brokers failing under load (3 brokers, RF 3, min ISR 2)'
     await eventually(async () => load.integrations.every((id) => load.target.hits(id) > 0), 'every integration checked', 120_000, 250);
   });
   after(async () => {
+    if (world) await restoreWorld(world);
     await s?.drop();
     await load?.close();
   });

@@ -8,7 +8,7 @@ import { kill, type PulseProcess } from '../support/processes.js';
 import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
-import type { FaultWorld } from './support/world.js';
+import { restoreWorld, type FaultWorld } from './support/world.js';
 
 const INTEGRATIONS = 200;
 
@@ -30,6 +30,7 @@ describe('faults: Postgres failing under load', function () {
     await eventually(async () => load.integrations.every((id) => load.target.hits(id) > 0), 'every integration checked', 120_000, 250);
   });
   afterEach(async () => {
+    if (world) await restoreWorld(world);
     await s?.drop();
     await load?.close();
   });

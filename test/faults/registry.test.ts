@@ -6,7 +6,7 @@ import { kill } from '../support/processes.js';
 import { awaitedLater, eventually } from '../support/signals.js';
 import { connectCheckLoad, openScenario, settleLedger, type CheckLoad, type Scenario } from './support/scenario.js';
 import { testWorld } from './support/testWorld.js';
-import type { FaultWorld } from './support/world.js';
+import { restoreWorld, type FaultWorld } from './support/world.js';
 
 describe('faults: the schema registry unavailable', function () {
   this.timeout(300_000);
@@ -20,7 +20,7 @@ describe('faults: the schema registry unavailable', function () {
     load = await connectCheckLoad(s, 50, 1);
   });
   afterEach(async () => {
-    world.registryProxy.setTarget({ host: '127.0.0.1', port: world.registry.port });
+    if (world) await restoreWorld(world);
     await s?.drop();
     await load?.close();
   });

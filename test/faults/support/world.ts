@@ -96,3 +96,13 @@ export async function asWorldAdmin<T>(world: FaultWorld, fn: (client: pg.Client)
     await client.end();
   }
 }
+
+/**
+ * Puts back whatever a test may have broken — every broker running, Postgres running, both
+ * proxies pointing at their service — so a failed test does not take the next ones with it.
+ */
+export async function restoreWorld(world: FaultWorld): Promise<void> {
+  world.registryProxy.setTarget({ host: '127.0.0.1', port: world.registry.port });
+  world.postgresProxy.setTarget({ host: '127.0.0.1', port: world.postgres.port });
+  await Promise.all([...world.kafka.nodes.map((n) => world.kafka.start(n.id)), world.postgres.start()]);
+}
