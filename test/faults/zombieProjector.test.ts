@@ -199,8 +199,9 @@ describe('faults: zombie projectors (two appliers of one projection at once)', f
       for (let i = 0; i < 10; i++) await flow.round();
       await settle(flow, context());
       // Joined alone (once per projection), then handed partitions again at least once per kill
-      // (the victim had joined the group of the batch it held) and once on the last start.
-      expect(survivorAssignments, `the survivor's partitions moved around each kill (${context()})`).to.be.at.least(PROJECTIONS.length + kills.length + 1);
+      // (the victim had joined the group of the batch it held). A kill and the restart after it
+      // may fall into one rebalance, so no more than that is certain.
+      expect(survivorAssignments, `the survivor's partitions moved around each kill (${context()})`).to.be.at.least(PROJECTIONS.length + kills.length);
     } finally {
       await flow.close();
     }

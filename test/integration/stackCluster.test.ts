@@ -14,8 +14,9 @@ import { createProgress } from '../../deploy/stack/progress.js';
 import { eventually } from '../support/signals.js';
 
 // Fixed ports nothing else uses (the fault suite's world is on 29092…/29432).
-const KAFKA_BASE_PORT = 39092;
-const POSTGRES_PORT = 39432;
+// Below Linux's ephemeral range (32768–60999): an outgoing connection could otherwise hold one.
+const KAFKA_BASE_PORT = 28092;
+const POSTGRES_PORT = 28432;
 const progress = createProgress(!process.env.CI);
 
 function properties(file: string): Record<string, string> {
@@ -81,7 +82,7 @@ describe('a Kafka cluster of a test\'s own (startKafkaCluster, 3 nodes)', functi
 
   it('runs every node as broker and controller of one 3-voter quorum, with RF 3 and min ISR 2 by default', async () => {
     const c = cluster as KafkaCluster;
-    expect(c.bootstrap).to.deep.equal(['127.0.0.1:39092', '127.0.0.1:39094', '127.0.0.1:39096']);
+    expect(c.bootstrap).to.deep.equal(['127.0.0.1:28092', '127.0.0.1:28094', '127.0.0.1:28096']);
     const described = await admin.describeCluster();
     expect(described.brokers.map((b) => `${b.host}:${b.port}`).sort()).to.deep.equal(c.bootstrap);
     for (const node of c.nodes) {
@@ -90,7 +91,7 @@ describe('a Kafka cluster of a test\'s own (startKafkaCluster, 3 nodes)', functi
       expect(props).to.include({
         'node.id': String(node.id),
         'process.roles': 'broker,controller',
-        'controller.quorum.voters': '1@127.0.0.1:39093,2@127.0.0.1:39095,3@127.0.0.1:39097',
+        'controller.quorum.voters': '1@127.0.0.1:28093,2@127.0.0.1:28095,3@127.0.0.1:28097',
         'default.replication.factor': '3',
         'min.insync.replicas': '2',
         'offsets.topic.replication.factor': '3',

@@ -15,7 +15,10 @@ import { createProgress } from '../../../deploy/stack/progress.js';
 import { startRegistryInstance, type RegistryInstance } from '../../../deploy/stack/registry.js';
 import { startTcpProxy, type TcpProxy } from './tcpProxy.js';
 
-/** Fixed ports (nothing else here uses them): brokers 29092/94/96, controllers +1; Postgres 29432. */
+/**
+ * Fixed ports (nothing else here uses them): brokers 29092/94/96, controllers +1; Postgres 29432.
+ * Below Linux's ephemeral range (32768–60999), so no outgoing connection can hold one of them.
+ */
 const KAFKA_BASE_PORT = 29092;
 const POSTGRES_PORT = 29432;
 
