@@ -1,33 +1,7 @@
 import { expect } from 'chai';
 import { createCheckOutbox, resendDelayMs, type CheckOutboxDeps } from '../../producers/checkOutbox.js';
 import type { OutgoingRecord } from '../../platform/kafka.js';
-
-/** Timers fire in time order, one at a time, only when the test advances the clock. */
-function fakeClock() {
-  let now = 0;
-  let seq = 0;
-  let timers: { at: number; id: number; fn: () => void }[] = [];
-  const settle = () => new Promise((r) => setImmediate(r));
-  return {
-    now: () => now,
-    setTimer: (fn: () => void, ms: number) => { const id = ++seq; timers.push({ at: now + ms, id, fn }); return id; },
-    clearTimer: (id: unknown) => { timers = timers.filter((t) => t.id !== id); },
-    async advance(ms: number) {
-      const until = now + ms;
-      await settle();
-      for (;;) {
-        const next = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.id - b.id)[0];
-        if (!next) break;
-        timers = timers.filter((t) => t !== next);
-        now = next.at;
-        next.fn();
-        await settle();
-      }
-      now = until;
-      await settle();
-    },
-  };
-}
+import { fakeClock, fakeLog } from '../support/fakeTime.js';
 
 /** Refuses while `refusing()` says so (or for its first `failures` sends), and records every send. */
 function fakeProducer(opts: { failures?: number; refusing?: () => boolean } = {}) {
@@ -43,15 +17,6 @@ function fakeProducer(opts: { failures?: number; refusing?: () => boolean } = {}
       sends.push({ topic, keys: records.map((r) => r.key), ok: !fail });
       if (fail) throw new Error('There is no leader for this topic-partition');
     },
-  };
-}
-
-function fakeLog() {
-  const lines: { level: 'warn' | 'info'; msg: string; fields: Record<string, unknown> }[] = [];
-  return {
-    lines,
-    warn: (fields: object, msg: string) => void lines.push({ level: 'warn', msg, fields: fields as Record<string, unknown> }),
-    info: (fields: object, msg: string) => void lines.push({ level: 'info', msg, fields: fields as Record<string, unknown> }),
   };
 }
 
