@@ -1,10 +1,12 @@
 // `pulse dlq` (what the dead-letter topics hold) and `pulse dlq redrive <topic>` (send them
-// back to their source topic after the cause is fixed). Same logic as /api/admin/dead-letters.
+// back to their source topic after the cause is fixed). Same logic as /api/admin/dead-letters;
+// a re-drive is audited (cli/audit.ts) and refused when the audit trail cannot be reached.
 import { Argument, type Command } from 'commander';
 import { deadLetterSources, deadLetterSummary, redriveDeadLetters, type DeadLetterCount } from '../consumers/deadLetterAdmin.js';
 import { loadConfig } from '../platform/config.js';
 import { createRuntime, type Runtime } from '../platform/runtime.js';
 import type { TopicKey } from '../platform/topics.js';
+import { audited } from './audit.js';
 
 async function withRuntime(run: (rt: Runtime) => Promise<void>): Promise<void> {
   const rt = createRuntime(loadConfig(), 'pulse-dlq');
@@ -31,7 +33,7 @@ export function registerDlqCommands(program: Command): void {
     .description('send every dead letter not re-driven yet back to its source topic (after fixing the cause)')
     .addArgument(new Argument('<topic>', 'source topic').choices(deadLetterSources))
     .action((topic: TopicKey) => withRuntime(async (rt) => {
-      const n = await redriveDeadLetters(rt, topic);
+      const n = await audited(rt.config, `dlq redrive ${topic}`, 'dead_letters.redrive', topic, () => redriveDeadLetters(rt, topic));
       console.log(`re-drove ${n} record${n === 1 ? '' : 's'} from ${rt.topics.dlq(rt.topics[topic])} to ${rt.topics[topic]}`);
     }));
 }
