@@ -42,6 +42,17 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown, where = 'body'
   throw new HttpError(400, 'validation_failed', `invalid ${where}: ${Object.keys(fields).join(', ')}`, fields);
 }
 
+/** What a 4xx thrown by Express's own layers says, in our words; every 400 names a field. */
+function clientFault(err: { type?: unknown }, status: number): { code: string; message: string; fields?: Record<string, string> } {
+  if (err instanceof URIError) return { code: 'validation_failed', message: 'invalid path', fields: { path: 'is not valid percent-encoding' } };
+  if (status === 413) return { code: 'payload_too_large', message: 'request body too large' };
+  if (status === 415) return { code: 'unsupported_media_type', message: 'send the body as UTF-8 JSON without content encoding' };
+  // body-parser names its errors (`entity.parse.failed`…); a 400 without a type comes from serving a path.
+  if (status === 400 && typeof err.type === 'string') return { code: 'validation_failed', message: 'invalid body: body', fields: { body: 'is not valid JSON (an object or an array)' } };
+  if (status === 400) return { code: 'validation_failed', message: 'invalid path', fields: { path: 'is not a valid path' } };
+  return { code: 'bad_request', message: 'the request cannot be read' };
+}
+
 export const routeNotFound: RequestHandler = (_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route'));
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
@@ -60,10 +71,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       });
       return;
     }
-    // body-parser errors carry a status (400 bad JSON, 413 too large)
+    // body-parser (bad JSON, too large, unsupported charset) and the router (a path that is not
+    // valid percent-encoding) carry a 4xx status; their messages may echo input, so never shown.
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status < 500) {
-      res.status(status).json({ error: { code: err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message: status === 413 ? 'request body too large' : 'malformed request body' } });
+      const { code, message, fields } = clientFault(err, status);
+      res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
       return;
     }
     log.error({ err: { message: err?.message, name: err?.name }, method: req.method, path: req.path }, 'request failed');

@@ -4,6 +4,7 @@
 // path is always a mounted one, with its real prefix. See docs/api.md.
 import type { RequestHandler, Router } from 'express';
 import type { z } from 'zod';
+import { guardInput } from '../inputGuard.js';
 
 /**
  * Who may call an operation: nobody in particular, a user (bearer JWT), or an admin (session
@@ -77,7 +78,8 @@ export function documented(router: Router, defaults: RouterDefaults): Documented
   const declare = (method: Method): Declare => (path, doc, ...handlers) => {
     if (ops.some((o) => o.method === method && o.path === path)) throw new Error(`${method.toUpperCase()} ${path} is declared twice`);
     if (/[*?(){}]/.test(path)) throw new Error(`${method.toUpperCase()} ${path}: documented paths take plain segments and :params only`);
-    router[method](path, ...(handlers as RequestHandler[]));
+    // The shared input rules (no NUL anywhere, no line breaks in URLs and headers) come first.
+    router[method](path, guardInput, ...(handlers as RequestHandler[]));
     ops.push({ ...doc, method, path, tags: doc.tags ?? [defaults.tag], auth: doc.auth ?? defaults.auth });
     return api;
   };
