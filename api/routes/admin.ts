@@ -9,6 +9,7 @@ import { requireAdmin } from '../auth.js';
 import { audit, auditContext } from '../audit.js';
 import { adminMetricsRoutes } from './adminMetrics.js';
 import { adminAuditRoutes } from './adminAudit.js';
+import { adminAccountRoutes } from './adminAccounts.js';
 import { deadLetterRoutes } from './adminDeadLetters.js';
 import { adminHealthRoutes, type AdminHealthDeps } from './adminHealth.js';
 import { replayRoutes } from './adminReplays.js';
@@ -31,6 +32,7 @@ export function adminRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
   router.use(requireAdmin(deps.adminSessions));
   router.use(adminSessionRoutes(deps));
   router.use(adminAuditRoutes(deps));
+  router.use(adminAccountRoutes(deps));
   router.use(deadLetterRoutes(deps));
   router.use(replayRoutes(deps));
   router.use(adminMetricsRoutes({ ...deps, onExport: (req, _res, what) => audit(req, 'export', what, 'success') }));
