@@ -4,6 +4,7 @@
 // points in time: a save from a process that has fallen behind (e.g. a fenced zombie) is
 // refused by the progress guard.
 import { inTransaction, type Db } from '../platform/db.js';
+import { storable, storableText } from '../projections/storable.js';
 
 export interface EvaluatorSnapshot {
   entries: { key: string; value: unknown }[];
@@ -37,8 +38,10 @@ export async function saveSnapshot(db: Db, changes: { key: string; value: unknow
     await tx.query('INSERT INTO alert_evaluator_progress (singleton, progress) VALUES (true, -1) ON CONFLICT DO NOTHING');
     const { rows } = await tx.query('SELECT progress FROM alert_evaluator_progress FOR UPDATE');
     if (BigInt(rows[0].progress) >= progress) return false;
-    const written = changes.filter((c) => c.value !== null);
-    const deleted = changes.filter((c) => c.value === null).map((c) => c.key);
+    // State carries strings of events from anywhere (names, reasons): stored as a projection
+    // stores them, U+0000 as U+FFFD, or one such event would fail every save from then on.
+    const written = changes.filter((c) => c.value !== null).map((c) => ({ key: storableText(c.key), value: storable(c.value) }));
+    const deleted = changes.filter((c) => c.value === null).map((c) => storableText(c.key));
     if (written.length) {
       await tx.query(
         `INSERT INTO alert_evaluator_state (key, value) SELECT k, v FROM unnest($1::text[], $2::jsonb[]) AS t(k, v)

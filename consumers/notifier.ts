@@ -21,6 +21,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 import type { WebhookTargetStore } from '../platform/webhookTargets.js';
 import { notificationQueueProjection, type QueuedChannel } from '../projections/notificationQueue.js';
+import { storableText } from '../projections/storable.js';
 import { runProjector } from './projector.js';
 
 export interface NotifierDeps {
@@ -154,7 +155,8 @@ export async function runNotifier(deps: NotifierDeps): Promise<RunningConsumer> 
     await db.query(
       `UPDATE notification_queue SET status = $3, reason = $4, attempts = greatest(attempts, $5), finished_at = now()
         WHERE channel_key = $1 AND digest_id = $2 AND status = 'sending'`,
-      [c.channelKey, c.digestId, outcome.status, outcome.status === 'failed' ? outcome.reason : null, outcome.attempts],
+      // A reason may quote a receiver or a mail server: stored like any text from elsewhere (U+0000 → U+FFFD).
+      [c.channelKey, c.digestId, outcome.status, outcome.status === 'failed' ? storableText(outcome.reason) : null, outcome.attempts],
     );
   };
 

@@ -4,6 +4,7 @@
 import type { Tx } from '../platform/db.js';
 import type { AdminActionPerformed, PulseEvent } from '../platform/events.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 export const adminAuditProjection: Projection<AdminActionPerformed> = {
   name: 'admin_audit',
@@ -12,6 +13,7 @@ export const adminAuditProjection: Projection<AdminActionPerformed> = {
   handles: (e: PulseEvent): e is AdminActionPerformed => e.type === 'AdminActionPerformed',
 
   async apply(tx: Tx, events: AdminActionPerformed[]) {
+    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
     await tx.query(
       `INSERT INTO admin_audit_log (event_id, actor, action, target, outcome, source_ip, user_agent, occurred_at)
        SELECT id, actor, action, target, outcome, ip, ua, to_timestamp(at / 1000.0)

@@ -4,6 +4,7 @@ import type { Tx } from '../platform/db.js';
 import type { ConfigEvent, PulseEvent } from '../platform/events.js';
 import { isConfigEvent } from '../platform/events.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -63,6 +64,7 @@ export const alertConfigProjection: Projection<ConfigEvent> = {
   topic: (t) => t.config,
   handles: (e: PulseEvent): e is ConfigEvent => isConfigEvent(e),
   async apply(tx, events) {
+    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
     for (const e of events) await applyOne(tx, e);
     return [];
   },

@@ -5,6 +5,7 @@ import type { Tx } from '../platform/db.js';
 import type { AlertEvent, PulseEvent } from '../platform/events.js';
 import { isAlertEvent } from '../platform/events.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 const ts = (ms: number) => new Date(ms).toISOString();
 
@@ -76,6 +77,7 @@ export const alertsProjection: Projection<AlertEvent> = {
   topic: (t) => t.alerts,
   handles: (e: PulseEvent): e is AlertEvent => isAlertEvent(e),
   async apply(tx, events) {
+    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
     const changed = new Set<string>();
     for (const e of events) {
       const id = await applyOne(tx, e);

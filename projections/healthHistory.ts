@@ -8,6 +8,7 @@ import { rollupDeltas, type RollupDelta } from './checkRollup.js';
 import type { StatusRules } from './healthStatus.js';
 import { ensureMonthPartitions } from './historyPartitions.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 async function insertHistory(tx: Tx, checks: HealthChecked[]): Promise<Set<string>> {
   const col = <T>(f: (c: HealthChecked) => T) => checks.map(f);
@@ -72,6 +73,7 @@ export function healthHistoryProjection(rules: StatusRules): Projection<HealthCh
     handles: (e: PulseEvent): e is HealthChecked => e.type === 'HealthChecked',
 
     async apply(tx, events) {
+      events = storable(events); // what the event says, storable: U+0000 → U+FFFD
       const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
       await ensureMonthPartitions(tx, unique.map((e) => e.completedAt));
       const inserted = await insertHistory(tx, unique);

@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db.js';
 import type { HealthChecked, PulseEvent } from '../platform/events.js';
 import { evolveHealth, type IntegrationHealth, type StatusRules } from './healthStatus.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::bigint AS ${col}`;
 
@@ -26,6 +27,7 @@ export function integrationHealthProjection(rules: StatusRules): Projection<Heal
     handles: (e: PulseEvent): e is HealthChecked => e.type === 'HealthChecked',
 
     async apply(tx: Tx, events: HealthChecked[]) {
+      events = storable(events); // what the event says, storable: U+0000 → U+FFFD
       const ids = [...new Set(events.map((e) => e.integrationId))];
       const { rows } = await tx.query(
         `SELECT integration_id, provider, status, consecutive_failures, latency_ms, http_status, error_code, error_detail,

@@ -3,6 +3,7 @@
 import type { Tx } from '../platform/db.js';
 import type { LifecycleEvent, PulseEvent } from '../platform/events.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 export interface IntegrationRow {
   integrationId: string;
@@ -58,6 +59,7 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
   handles: (e: PulseEvent): e is LifecycleEvent => lifecycleTypes.has(e.type),
 
   async apply(tx: Tx, events: LifecycleEvent[]) {
+    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
     const ids = [...new Set(events.map((e) => e.integrationId))];
     const { rows } = await tx.query(
       `SELECT integration_id, user_id, provider, display_name, config, check_interval_seconds, state, reauth_reason,

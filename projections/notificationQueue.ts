@@ -7,6 +7,7 @@ import type { AlertEvent, PulseEvent } from '../platform/events.js';
 import type { ChannelRef as WireChannel } from '../schemas/types.generated.js';
 import { transitionFromEvent } from '../alerting/eventMapping.js';
 import type { Projection } from './projection.js';
+import { storable } from './storable.js';
 
 type Transition = Extract<AlertEvent, { type: 'AlertRaised' | 'AlertEscalated' | 'AlertResolved' }>;
 
@@ -37,6 +38,7 @@ export const notificationQueueProjection: Projection<Transition> = {
   topic: (t) => t.alerts,
   handles: isTransition,
   async apply(tx: Tx, events: Transition[]) {
+    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
     const rows = events.flatMap((e) => channelsOf(e).map((c) => ({ e, c })));
     if (!rows.length) return [];
     await tx.query(
