@@ -10,7 +10,7 @@
 //   fetch a URL.
 // Errors come back as MailDeliveryError with our own words and whether a retry can help.
 import nodemailer from 'nodemailer';
-import { forbiddenRange } from './addressPolicy.js';
+import { forbiddenRange } from '../../platform/egress/addressPolicy.js';
 
 export interface SmtpSettings {
   host: string;

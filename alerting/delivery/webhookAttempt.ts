@@ -3,15 +3,14 @@
 // body, the URL and error messages from below never make it into a reason.
 import http from 'node:http';
 import https from 'node:https';
-import { bareAddress, type AddressPolicy } from './addressPolicy.js';
-import { AddressNotAllowed, guardedLookup, literalRefusal, type Resolver } from './safeConnect.js';
+import { AddressNotAllowed, bareAddress, guardedLookup, literalRefusal, urlPort, type EgressPolicy, type Resolver } from '../../platform/egress/index.js';
 
 export type Exchange =
   | { kind: 'response'; status: number; retryAfter: string | undefined }
   | { kind: 'error'; reason: string; retryable: boolean };
 
 export interface AttemptOptions {
-  policy: AddressPolicy;
+  policy: EgressPolicy;
   resolver: Resolver;
   /** The whole exchange: lookup, connect, TLS, response and draining. */
   timeoutMs: number;
@@ -21,7 +20,8 @@ export interface AttemptOptions {
 const maxDrainBytes = 64 * 1024;
 
 export function postOnce(url: URL, headers: Record<string, string>, body: string, options: AttemptOptions): Promise<Exchange> {
-  const refused = literalRefusal(url.hostname, options.policy);
+  const port = urlPort(url);
+  const refused = literalRefusal(url.hostname, port, options.policy);
   if (refused !== null) return Promise.resolve({ kind: 'error', reason: `address not allowed: ${refused}`, retryable: false });
 
   return new Promise((resolve) => {
@@ -46,7 +46,7 @@ export function postOnce(url: URL, headers: Record<string, string>, body: string
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Pulse-Webhooks/1' },
       // A fresh connection per attempt, so every attempt resolves and is judged again.
       agent: false,
-      lookup: guardedLookup(options.policy, options.resolver),
+      lookup: guardedLookup(options.policy, options.resolver, port),
     });
 
     const timer = setTimeout(() => {

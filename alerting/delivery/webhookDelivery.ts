@@ -1,9 +1,8 @@
 // Delivering one webhook message: signed per attempt, retried with backoff while a retry
 // can help, and summed up as one result the notifier records. The webhook-id stays the same
 // on every attempt, so a receiver that got an attempt we think failed can dedupe the next.
-import { addressPolicy } from './addressPolicy.js';
 import { backoffDelayMs, parseRetryAfter } from './backoff.js';
-import { systemResolver, type Resolver } from './safeConnect.js';
+import { egressPolicy, systemResolver, type Resolver } from '../../platform/egress/index.js';
 import { secretKey, webhookHeaders } from './signature.js';
 import { postOnce, type Exchange } from './webhookAttempt.js';
 import { parseWebhookUrl } from './webhookUrl.js';
@@ -29,7 +28,7 @@ export interface WebhookDeliveryOptions {
   retryBaseMs: number;
   /** Longest wait between attempts, Retry-After included (default 60 s). */
   retryCapMs?: number;
-  /** WEBHOOK_ALLOW_PRIVATE: host names, IPs or CIDRs that may be private. */
+  /** The egress allow-list (EGRESS_ALLOW): CIDRs, IPs or host names, optionally with :port, reachable although private. */
   allowPrivate: readonly string[];
   resolver?: Resolver;
   now?: () => number;
@@ -69,7 +68,7 @@ const failed = (reason: string, status: number | null, attempts: number, disable
 
 export async function deliverWebhook(target: WebhookTarget, message: WebhookMessage, options: WebhookDeliveryOptions): Promise<WebhookDeliveryResult> {
   const { now = Date.now, sleep = defaultSleep, random = Math.random, resolver = systemResolver } = options;
-  const policy = addressPolicy(options.allowPrivate);
+  const policy = egressPolicy(options.allowPrivate);
   const parsed = parseWebhookUrl(target.url);
   if (!parsed.ok) return failed(parsed.reason, null, 0);
   try {

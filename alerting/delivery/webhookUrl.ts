@@ -1,7 +1,6 @@
 // What a webhook URL may be. Credentials in a URL would travel in events and logs (the secret
 // is for that), and other schemes have no business here. Reasons never repeat the URL.
-import { addressPolicy } from './addressPolicy.js';
-import { literalRefusal } from './safeConnect.js';
+import { egressPolicy, literalRefusal, urlPort } from '../../platform/egress/index.js';
 
 export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
@@ -25,6 +24,6 @@ export function parseWebhookUrl(raw: string): WebhookUrlCheck {
 export function checkWebhookUrl(raw: string, allowPrivate: readonly string[]): WebhookUrlCheck {
   const parsed = parseWebhookUrl(raw);
   if (!parsed.ok) return parsed;
-  const range = literalRefusal(parsed.url.hostname, addressPolicy(allowPrivate));
+  const range = literalRefusal(parsed.url.hostname, urlPort(parsed.url), egressPolicy(allowPrivate));
   return range === null ? parsed : { ok: false, reason: `address not allowed: ${range}` };
 }

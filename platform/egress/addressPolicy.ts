@@ -1,9 +1,11 @@
-// Which IP addresses a webhook may reach. A webhook URL is chosen by an admin, but the
-// request is made from inside our network, so without this a URL could reach the database,
-// the cloud metadata service or anything else listening privately (SSRF). Addresses that
-// embed an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4) are judged by that
-// address, so ::ffff:127.0.0.1 is as loopback as 127.0.0.1.
+// Which addresses Pulse may connect to on someone's behalf (a user's check, an admin's
+// webhook). The connection is made from inside our network, so without this a URL could reach
+// the database, the cloud metadata service or anything else listening privately (SSRF).
+// Addresses that embed an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4) are judged
+// by that address, so ::ffff:127.0.0.1 is as loopback as 127.0.0.1. Public addresses are
+// always allowed; EGRESS_ALLOW opens the rest, entry by entry (./allowList.ts).
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { parseAllowList, type AllowEntry } from './allowList.js';
 
 export type ForbiddenRange =
   | 'loopback'
@@ -109,49 +111,42 @@ export function forbiddenRange(address: string): ForbiddenRange | null {
   return v6Lists.find(({ list }) => list.check(ip, 'ipv6'))?.range ?? null;
 }
 
-export interface AddressPolicy {
-  /** Why `address` (what `host` resolved to, or `host` itself when it is an IP) must not be reached; null = go ahead. */
-  forbids(host: string, address: string): ForbiddenRange | null;
+export interface EgressPolicy {
+  /**
+   * Why `address` (what `host` resolved to, or `host` itself when it is an IP) must not be
+   * reached on `port`; null = go ahead.
+   */
+  forbids(host: string, address: string, port: number): ForbiddenRange | null;
 }
 
-/**
- * The forbidden ranges minus what the operator allowed (`WEBHOOK_ALLOW_PRIVATE`): host names
- * (any address they resolve to is then accepted), IP addresses or CIDRs. Throws on an entry
- * that is none of these, so a typo fails at start instead of silently allowing nothing.
- */
-export function addressPolicy(allowPrivate: readonly string[]): AddressPolicy {
-  const allowedNets = new BlockList();
-  const allowedHosts = new Set<string>();
-  for (const raw of allowPrivate) {
-    const entry = raw.trim().toLowerCase();
-    const [network = '', prefix, extra] = entry.split('/');
-    const ip = bareAddress(network);
-    const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : null;
-    if (prefix !== undefined) {
-      const bits = Number(prefix);
-      if (family === null || extra !== undefined || !/^\d+$/.test(prefix) || bits > (family === 'ipv4' ? 32 : 128)) throw new Error(`WEBHOOK_ALLOW_PRIVATE: not a CIDR: ${raw}`);
-      allowedNets.addSubnet(ip, bits, family);
-    } else if (family !== null) {
-      allowedNets.addAddress(ip, family);
-    } else if (/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/.test(entry)) {
-      allowedHosts.add(entry.replace(/\.$/, ''));
-    } else {
-      throw new Error(`WEBHOOK_ALLOW_PRIVATE: not a host name, IP address or CIDR: ${raw}`);
-    }
-  }
+const portMatches = (entry: AllowEntry, port: number) => entry.port === null || entry.port === port;
 
-  const allowedAddress = (ip: string) => {
-    if (isIPv4(ip)) return allowedNets.check(ip, 'ipv4');
-    const v4 = embeddedV4(ip);
-    return allowedNets.check(ip, 'ipv6') || (v4 !== null && allowedNets.check(v4, 'ipv4'));
+/**
+ * The forbidden ranges minus what the operator allowed: host names (any address they resolve
+ * to is then accepted), IP addresses or CIDRs, each for every port or for one. Throws on an
+ * entry that is none of these, so a typo fails at start instead of silently allowing nothing.
+ */
+export function egressPolicy(allow: readonly string[]): EgressPolicy {
+  const entries = parseAllowList(allow);
+  const nets = entries.flatMap((entry) => {
+    if (entry.kind === 'host') return [];
+    const list = new BlockList();
+    list.addSubnet(entry.network, entry.prefix, entry.family);
+    return [{ entry, list }];
+  });
+  const inNet = (ip: string, port: number) => {
+    const v4 = isIPv4(ip) ? ip : embeddedV4(ip);
+    return nets.some(({ entry, list }) => portMatches(entry, port)
+      && ((isIPv6(ip) && list.check(ip, 'ipv6')) || (v4 !== null && list.check(v4, 'ipv4'))));
   };
 
   return {
-    forbids(host, address) {
+    forbids(host, address, port) {
       const range = forbiddenRange(address);
       if (range === null || range === 'not an IP address') return range;
       const name = bareAddress(host).toLowerCase().replace(/\.$/, '');
-      return allowedHosts.has(name) || allowedAddress(bareAddress(address)) ? null : range;
+      const namedAllowed = entries.some((e) => e.kind === 'host' && e.name === name && portMatches(e, port));
+      return namedAllowed || inNet(bareAddress(address), port) ? null : range;
     },
   };
 }
