@@ -1,7 +1,9 @@
 // /healthz, /readyz and /metrics for a process that runs no API (a worker, projector or alerts
-// process), so an orchestrator can probe every role the same way the API is probed.
+// process), so an orchestrator can probe every role the same way the API is probed. The probe
+// port is internal; still, with METRICS_TOKEN set /metrics needs it as a bearer token here too.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metricsAccess } from '../api/metrics.js';
 import { readinessProbe } from '../platform/readiness.js';
 import type { Runtime } from '../platform/runtime.js';
 import type { Stoppable } from './roles.js';
@@ -18,6 +20,10 @@ export async function startProbeServer(rt: Runtime, port: number): Promise<Stopp
       return;
     }
     if (path === '/metrics') {
+      if (metricsAccess(rt.config.metricsToken, req.headers.authorization, 'allowed') !== 'allowed') {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        return json(401, { error: { code: 'unauthenticated', message: 'a valid metrics bearer token is required' } });
+      }
       void rt.metrics.metrics().then((body) => res.writeHead(200, { 'content-type': rt.metrics.contentType }).end(body));
       return;
     }

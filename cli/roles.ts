@@ -129,6 +129,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     trustProxy: rt.config.api.trustProxy,
     ready: readinessProbe({ db: rt.db, kafka: rt.kafka, registryUrl: rt.config.schemaRegistryUrl, now: Date.now }),
     processMetrics: rt.metrics,
+    metricsToken: rt.config.metricsToken,
     docsBaseUrl: rt.config.docsBaseUrl,
     credentials: createCredentialStore(rt.db, rt.config.credentialKeys),
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),

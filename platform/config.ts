@@ -41,6 +41,11 @@ const configSchema = z.object({
    * this port when it is set (0 = any free port, logged); the API serves them on its own.
    */
   PROBE_PORT: int(0, 65535).optional(),
+  /**
+   * Bearer token that opens GET /metrics (docs/security.md#metrics). Unset: /metrics answers 404
+   * on the API port; the probe port of other roles serves it to anyone who can reach that port.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   CHECK_TIMEOUT_MS: int(100, 60_000).default(5_000),
   DEFAULT_CHECK_INTERVAL_SECONDS: int(1, 86_400).default(300),
@@ -141,6 +146,8 @@ export interface Config {
   api: { host: string; port: number; trustProxy: boolean | number | string };
   /** Port of the probe server of a role without the API; undefined = none. */
   probePort: number | undefined;
+  /** Bearer token required by /metrics; undefined = none (then the API port does not serve it). */
+  metricsToken: string | undefined;
   auth: { jwtSecret: string };
   credentialKeys: { id: string; key: Buffer }[];
   publicApiUrl: string;
@@ -263,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: c.DATABASE_URL,
     api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },
     probePort: c.PROBE_PORT,
+    metricsToken: c.METRICS_TOKEN,
     auth: { jwtSecret: c.JWT_SECRET },
     checks: {
       timeoutMs: c.CHECK_TIMEOUT_MS,

@@ -1,4 +1,5 @@
-// Liveness, readiness and Prometheus metrics: what orchestrators and scrapers call. Open.
+// Liveness, readiness and Prometheus metrics: what orchestrators and scrapers call. Probes are
+// open; /metrics needs METRICS_TOKEN as a bearer token, and without one is not served here (api/metrics.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import type { DeadLetterDeps } from '../../consumers/deadLetterAdmin.js';
@@ -12,6 +13,8 @@ export interface ProbeDeps extends DeadLetterDeps {
   ready: () => Promise<Readiness>;
   /** Metrics of other roles in this process, served with the API's own. */
   processMetrics?: Registry;
+  /** METRICS_TOKEN: the bearer token that opens /metrics; without it /metrics answers 404 here. */
+  metricsToken?: string;
 }
 
 const ok = z.object({ ok: z.boolean() });
@@ -39,8 +42,13 @@ export function probeRoutes(deps: ProbeDeps): Router {
 
   api.get('/metrics', {
     summary: 'Prometheus metrics',
-    description: 'Includes `pulse_dead_letters_pending{topic}` and, where a check worker runs in the same process, `pulse_check_outbox_*` and `pulse_check_slots_skipped_total`.',
-    responses: { 200: { description: 'text exposition format', media: { 'text/plain': { description: 'Prometheus text format 0.0.4' } } } },
+    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>`; when METRICS_TOKEN is not configured this port does not serve metrics (404). '
+      + 'Includes `pulse_dead_letters_pending{topic}` and, where a check worker runs in the same process, `pulse_check_outbox_*` and `pulse_check_slots_skipped_total`.',
+    responses: {
+      200: { description: 'text exposition format', media: { 'text/plain': { description: 'Prometheus text format 0.0.4' } } },
+      401: '`unauthenticated`: no or a wrong bearer token',
+      404: '`not_found`: METRICS_TOKEN is not configured, so metrics are not served on this port',
+    },
   }, metricsRoute(deps));
 
   return api.router;

@@ -134,12 +134,13 @@ describe('dead-letter administration', function () {
   });
 
   it('serves the pending count per topic as a Prometheus gauge', async () => {
+    const metricsToken = `metrics-${'x'.repeat(32)}`;
     const app = express();
-    app.get('/metrics', metricsRoute(pulse.rt));
+    app.get('/metrics', metricsRoute({ ...pulse.rt, metricsToken }));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
       const text = await res.text();
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.match(/^text\/plain/);
