@@ -3,7 +3,8 @@ import express from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import type { Logger } from '../platform/logger.js';
-import { requireUser } from './auth.js';
+import { requireUser, type UserTokenAuth } from './auth.js';
+import { limitRequests, type RequestRate } from './requestRate.js';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin.js';
 import type { AdminHealthDeps } from './routes/adminHealth.js';
 import { errorHandler, routeNotFound } from './errors.js';
@@ -21,6 +22,10 @@ import type { IncomingMessage } from 'node:http';
 
 export interface AppDeps extends IntegrationRoutesDeps, AdminRoutesDeps, AdminHealthDeps, OAuthDeps, ProbeDeps {
   jwtSecret: string;
+  /** User bearer tokens: the secret and the lifetime limit (USER_TOKEN_MAX_LIFETIME_HOURS). */
+  userTokens: UserTokenAuth;
+  /** Requests per minute per user (USER_REQUESTS_PER_MINUTE). */
+  userRequestRate: RequestRate;
   log: Logger;
   corsOrigins: string[];
   /** Express `trust proxy` (config TRUST_PROXY): who may tell us the client's address. */
@@ -44,7 +49,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // Every route is declared through api/openapi/registry.ts, so /api/openapi.json lists it (docs/api.md).
-  app.use('/api/integrations', requireUser(deps.jwtSecret), recordUserContact(deps.db), integrationAlertRoutes(deps), integrationRoutes(deps));
+  // Per-user request rate after authentication: an anonymous request has no user to count against.
+  app.use('/api/integrations', requireUser(deps.userTokens), limitRequests(deps.userRequestRate, (res) => res.locals.userId, 'per user'),
+    recordUserContact(deps.db), integrationAlertRoutes(deps), integrationRoutes(deps));
   // The provider sends the browser back here; the signed state authenticates it.
   app.use('/api/oauth', oauthRoutes(deps));
   // Troubleshooting docs behind the docsUrl of every error (DOCS_BASE_URL defaults to /docs).

@@ -10,6 +10,8 @@ import type { RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 import { csrfHeader, type AdminSessions } from './adminSessions.js';
 import { audit, setAuditActor } from './audit.js';
+import { countRequest, type RequestRate } from './requestRate.js';
+import { userAudience, userClaimsProblem, type UserTokenRules } from './userTokenClaims.js';
 
 export type Audience = 'pulse-user' | 'pulse-admin';
 
@@ -24,46 +26,56 @@ export interface AdminLocals {
   adminEmail: string;
 }
 
+/** How user tokens are checked: the signing secret and the claim rules (userTokenClaims.ts). */
+export interface UserTokenAuth extends UserTokenRules {
+  secret: string;
+}
+
 function issue(secret: string, subject: string, audience: Audience, ttlSeconds: number, claims: Record<string, string> = {}): string {
   return jwt.sign(claims, secret, { algorithm: 'HS256', subject, audience, expiresIn: ttlSeconds, issuer: 'pulse' });
 }
 
 export const issueUserToken = (secret: string, userId: string, ttlSeconds = 24 * 3600, email?: string) =>
-  issue(secret, userId, 'pulse-user', ttlSeconds, email ? { email } : {});
+  issue(secret, userId, userAudience, ttlSeconds, email ? { email } : {});
 
-/** The `email` claim of a verified token, when it is a plausible address. */
-function emailClaim(token: string): string | undefined {
-  const claims = jwt.decode(token);
-  const email = typeof claims === 'object' && claims ? claims.email : undefined;
-  return typeof email === 'string' && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+export interface UserClaims {
+  userId: string;
+  /** The `email` claim, when it is a plausible address. */
+  email?: string;
 }
 
-export function verifyToken(secret: string, token: string, audience: Audience): string | null {
+/**
+ * A user token's subject and email, or null: bad signature, algorithm other than HS256, wrong
+ * issuer, expired, no `exp`, a lifetime over the limit, or an audience other than exactly `pulse-user`.
+ */
+export function verifyUserToken(auth: UserTokenAuth, token: string, nowSeconds = Date.now() / 1000): UserClaims | null {
+  let claims: string | jwt.JwtPayload;
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'pulse', audience });
-    return typeof claims === 'object' && typeof claims.sub === 'string' && claims.sub ? claims.sub : null;
+    claims = jwt.verify(token, auth.secret, { algorithms: ['HS256'], issuer: 'pulse', audience: userAudience });
   } catch {
     return null;
   }
+  if (typeof claims !== 'object' || userClaimsProblem(claims, nowSeconds, auth) !== null) return null;
+  const email = claims.email;
+  const plausible = typeof email === 'string' && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email);
+  return { userId: claims.sub as string, ...(plausible ? { email } : {}) };
 }
 
-function bearer(audience: Audience, secret: string, onAuthed: (locals: Record<string, unknown>, sub: string) => void): RequestHandler {
+/** User routes: a valid user bearer token, else 401 (which claim failed is not said). */
+export function requireUser(auth: UserTokenAuth): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(req.headers.authorization ?? '');
-    const sub = match ? verifyToken(secret, match[1] as string, audience) : null;
-    if (!sub) {
+    const user = match ? verifyUserToken(auth, match[1] as string) : null;
+    if (!user) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      next(new HttpError(401, 'unauthenticated', 'a valid bearer token is required'));
+      next(new HttpError(401, 'unauthenticated', 'a valid, unexpired bearer token is required'));
       return;
     }
-    onAuthed(res.locals, sub);
-    const email = emailClaim(match![1] as string);
-    if (email) res.locals.userEmail = email;
+    res.locals.userId = user.userId;
+    if (user.email) res.locals.userEmail = user.email;
     next();
   };
 }
-
-export const requireUser = (secret: string) => bearer('pulse-user', secret, (l, sub) => void (l.userId = sub));
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -71,8 +83,9 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Admin routes: a live admin session (cookie) is required, and on every state-changing
  * request (POST/PUT/PATCH/DELETE) its CSRF token in `x-csrf-token`. Bearer tokens are ignored.
  * A missing or wrong CSRF token answers 403 and is audited as `csrf.rejected` (denied).
+ * Each session has its own request rate (`perSession`, ADMIN_REQUESTS_PER_MINUTE): past it, 429.
  */
-export function requireAdmin(sessions: AdminSessions): RequestHandler {
+export function requireAdmin(sessions: AdminSessions, perSession: RequestRate): RequestHandler {
   return async (req, res, next) => {
     const session = await sessions.lookup(req);
     if (!session) throw new HttpError(401, 'unauthenticated', 'an admin session is required: log in with POST /api/admin/session');
@@ -80,6 +93,7 @@ export function requireAdmin(sessions: AdminSessions): RequestHandler {
     res.locals.adminEmail = session.email;
     res.locals.adminSession = session;
     setAuditActor(req, session.email);
+    await countRequest(perSession, res, session.id, 'per admin session');
     if (!safeMethods.has(req.method) && !sessions.csrfValid(session, req.get(csrfHeader))) {
       await audit(req, 'csrf.rejected', `${req.method} ${req.baseUrl}${req.path}`, 'denied');
       throw new HttpError(403, 'csrf_failed', `a valid ${csrfHeader} header is required on this request`);

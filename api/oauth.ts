@@ -16,6 +16,7 @@ import type { ProviderCheck } from '../producers/checks/provider.js';
 import type { IssuerName } from '../producers/oauth/index.js';
 import { GrantRefused, type OAuthIssuer } from '../producers/oauth/issuer.js';
 import { HttpError, validate } from './errors.js';
+import type { IntegrationQuota } from './integrationQuota.js';
 import { documented } from './openapi/registry.js';
 
 export interface OAuthDeps {
@@ -29,6 +30,8 @@ export interface OAuthDeps {
   topics: Topics;
   log: Logger;
   now: () => number;
+  /** A connect takes one of the user's integration slots (integrationQuota.ts). */
+  integrationQuota: IntegrationQuota;
 }
 
 const stateClaims = z.object({
@@ -96,15 +99,31 @@ export function oauthRoutes(deps: OAuthDeps): Router {
       res.redirect(302, back(state.integrationId, `oauthError=${encodeURIComponent(q.error ?? 'no_code')}`));
       return;
     }
+    // A new integration takes its slot before anything is stored (integrationQuota.ts).
+    let claimed = false;
+    if (state.mode === 'connect') {
+      try {
+        claimed = await deps.integrationQuota.claim(state.sub, state.integrationId);
+      } catch (err) {
+        if (!(err instanceof HttpError && err.status === 409)) throw err;
+        res.redirect(302, back(state.integrationId, 'oauthError=quota_exceeded'));
+        return;
+      }
+    }
+    const giveBack = () => (claimed ? deps.integrationQuota.release(state.integrationId).catch(() => undefined) : undefined);
     let grant;
     try {
       grant = await deps.issuers[provider.oauth.issuer].exchangeCode(q.code, redirectUri, AbortSignal.timeout(10_000));
     } catch (err) {
+      await giveBack();
       deps.log.warn({ integrationId: state.integrationId, provider: state.provider, reason: err instanceof GrantRefused ? err.reason : 'exchange_failed' }, 'OAuth code exchange failed');
       res.redirect(302, back(state.integrationId, 'oauthError=exchange_failed'));
       return;
     }
-    await deps.credentials.save(state.integrationId, state.provider, { ...grant, appToken: null });
+    await deps.credentials.save(state.integrationId, state.provider, { ...grant, appToken: null }).catch(async (err) => {
+      await giveBack();
+      throw err;
+    });
     const meta = { eventId: randomUUID(), integrationId: state.integrationId, userId: state.sub, occurredAt: deps.now() };
     const event: LifecycleEvent = state.mode === 'connect'
       ? {
@@ -112,7 +131,12 @@ export function oauthRoutes(deps: OAuthDeps): Router {
         checkIntervalSeconds: state.checkIntervalSeconds ?? 300, config: state.config ?? {},
       }
       : { ...meta, type: 'ReauthCompleted', scopes: grant.scopes };
-    await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
+    try {
+      await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
+    } catch (err) {
+      await giveBack();
+      throw err;
+    }
     deps.log.info({ integrationId: state.integrationId, provider: state.provider, mode: state.mode }, 'OAuth completed');
     res.redirect(302, back(state.integrationId, state.mode === 'connect' ? 'connected=1' : 'reconnected=1'));
   });

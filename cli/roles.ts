@@ -6,6 +6,8 @@ import { startRealtime } from '../api/realtime/server.js';
 import { oauthLinks } from '../api/oauth.js';
 import { manualCheckLimiter } from '../api/manualCheckLimit.js';
 import { adminLoginLimiter } from '../api/adminLoginLimit.js';
+import { integrationQuota } from '../api/integrationQuota.js';
+import { requestRate } from '../api/requestRate.js';
 import { createAdminSessions } from '../api/adminSessions.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
@@ -135,6 +137,10 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     manualCheckLimit: manualCheckLimiter(rt.db, rt.config.manualChecks),
     adminSessions: createAdminSessions(rt.db, { ...rt.config.adminAuth, csrfKey: rt.config.auth.jwtSecret }),
     adminLoginLimit: adminLoginLimiter(rt.db, rt.config.adminAuth.login),
+    adminRequestRate: requestRate(rt.db, rt.log, 'admin', rt.config.limits.adminRequestsPerMinute),
+    userRequestRate: requestRate(rt.db, rt.log, 'user', rt.config.limits.userRequestsPerMinute),
+    userTokens: { secret: rt.config.auth.jwtSecret, maxLifetimeSeconds: rt.config.auth.userTokenMaxLifetimeSeconds },
+    integrationQuota: integrationQuota(rt.db, rt.config.limits.integrationsPerUser),
     db: rt.db, codec: rt.codec, producer, topics: rt.topics, log: rt.log, kafka: rt.kafka,
     projections: allProjections(rt), statusRules: rt.config.statusRules, historyDays: rt.config.retention.historyDays,
     jwtSecret: rt.config.auth.jwtSecret,
@@ -149,6 +155,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
   server.on('request', app);
   const realtime = await startRealtime({
     server, db: rt.db, databaseUrl: rt.config.databaseUrl, jwtSecret: rt.config.auth.jwtSecret, docsBaseUrl: rt.config.docsBaseUrl, log: rt.log,
+    userTokenMaxLifetimeSeconds: rt.config.auth.userTokenMaxLifetimeSeconds,
   });
   rt.log.info({ url }, 'API listening');
   return {

@@ -94,6 +94,13 @@ const configSchema = z.object({
   ADMIN_LOGIN_FAILURES_PER_EMAIL: int(1, 1000).default(5),
   ADMIN_LOGIN_FAILURES_PER_IP: int(1, 100_000).default(20),
   ADMIN_LOGIN_WINDOW_MINUTES: int(1, 1440).default(15),
+  /** Requests per minute per user (bearer token) to the user API, and per admin session to /api/admin; then 429. */
+  USER_REQUESTS_PER_MINUTE: int(1, 1_000_000).default(600),
+  ADMIN_REQUESTS_PER_MINUTE: int(1, 1_000_000).default(600),
+  /** Integrations one user may have connected at once; past it, connecting answers 409. */
+  MAX_INTEGRATIONS_PER_USER: int(1, 100_000).default(200),
+  /** Longest lifetime (exp - iat) a user token may have; a token without exp is refused. */
+  USER_TOKEN_MAX_LIFETIME_HOURS: int(1, 8760).default(24),
   RETRY_MAX_ATTEMPTS: int(1, 10).default(3),
   RETRY_BASE_MS: int(1, 600_000).default(2_000),
   RETRY_CAP_MS: int(1, 3_600_000).default(60_000),
@@ -148,7 +155,9 @@ export interface Config {
   probePort: number | undefined;
   /** Bearer token required by /metrics; undefined = none (then the API port does not serve it). */
   metricsToken: string | undefined;
-  auth: { jwtSecret: string };
+  auth: { jwtSecret: string; userTokenMaxLifetimeSeconds: number };
+  /** Per-user and per-admin-session request rates, and integrations per user (docs/security.md#limits). */
+  limits: { userRequestsPerMinute: number; adminRequestsPerMinute: number; integrationsPerUser: number };
   credentialKeys: { id: string; key: Buffer }[];
   publicApiUrl: string;
   webAppUrl: string;
@@ -271,7 +280,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },
     probePort: c.PROBE_PORT,
     metricsToken: c.METRICS_TOKEN,
-    auth: { jwtSecret: c.JWT_SECRET },
+    auth: { jwtSecret: c.JWT_SECRET, userTokenMaxLifetimeSeconds: c.USER_TOKEN_MAX_LIFETIME_HOURS * 3600 },
+    limits: { userRequestsPerMinute: c.USER_REQUESTS_PER_MINUTE, adminRequestsPerMinute: c.ADMIN_REQUESTS_PER_MINUTE, integrationsPerUser: c.MAX_INTEGRATIONS_PER_USER },
     checks: {
       timeoutMs: c.CHECK_TIMEOUT_MS,
       defaultIntervalSeconds: c.DEFAULT_CHECK_INTERVAL_SECONDS,

@@ -54,6 +54,11 @@ const standardResponses = {
   Unauthenticated: { description: '`unauthenticated`: no valid credentials for this side of the API (user routes take only a user bearer token, admin routes only an admin session)', content: errorContent },
   CsrfFailed: { description: `\`csrf_failed\`: the \`${csrfHeader}\` header is missing or not this session's token (audited as \`csrf.rejected\`)`, content: errorContent },
   NotFound: { description: '`not_found`: no such resource — or one that is not yours, indistinguishably', content: errorContent },
+  RateLimited: {
+    description: '`rate_limited`: too many requests from this user (USER_REQUESTS_PER_MINUTE) or admin session (ADMIN_REQUESTS_PER_MINUTE) this minute; every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`',
+    headers: { 'Retry-After': { description: 'seconds until the window ends', schema: { type: 'string' } } },
+    content: errorContent,
+  },
 };
 
 const writes = new Set(['post', 'put', 'patch', 'delete']);
@@ -87,6 +92,7 @@ function operationObject(op: MountedOperation) {
   if (op.auth !== 'none') responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
   if (op.auth === 'admin' && writes.has(op.method)) responses['403'] = { $ref: '#/components/responses/CsrfFailed' };
   if (op.pathParams.length) responses['404'] = { $ref: '#/components/responses/NotFound' };
+  if (op.auth !== 'none') responses['429'] = { $ref: '#/components/responses/RateLimited' };
   for (const [status, doc] of Object.entries(op.responses)) responses[status] = response(Number(status), doc);
 
   return {
@@ -129,7 +135,7 @@ export function openApiDocument(app: { router: RouteListing }, info: DocumentInf
       schemas: { Error: jsonSchemaOf(errorBody, 'output') },
       responses: standardResponses,
       securitySchemes: {
-        userBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token: HS256, audience `pulse-user`, `sub` = user id (`pulse token <userId>` mints one).' },
+        userBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token: HS256, issuer `pulse`, audience exactly `pulse-user`, `sub` = user id, `exp` required and at most USER_TOKEN_MAX_LIFETIME_HOURS (24) after `iat` (`pulse token <userId>` mints one).' },
         adminSession: { type: 'apiKey', in: 'cookie', name: adminCookieName, description: 'The admin portal session cookie set by `POST /api/admin/session` (HttpOnly, SameSite=Strict, Path=/api/admin).' },
         csrfToken: { type: 'apiKey', in: 'header', name: csrfHeader, description: 'The `csrfToken` of the login response, on every admin POST/PUT/PATCH/DELETE.' },
       },

@@ -10,7 +10,8 @@ import { notifyChannel } from '../../consumers/projector.js';
 import type { Db } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
 import { adminSessionsChannel, onAdminSessionsEnded } from '../adminSessions.js';
-import { verifyToken } from '../auth.js';
+import { verifyUserToken } from '../auth.js';
+import { defaultUserTokenMaxLifetimeSeconds } from '../userTokenClaims.js';
 import { originAllowed, socketAccessOf, type SocketAccess } from './access.js';
 import { defaultLimits, Drainer, Outbox, type Limits } from './coalescer.js';
 import { Connection } from './connection.js';
@@ -23,6 +24,8 @@ export interface RealtimeDeps {
   db: Db;
   databaseUrl: string;
   jwtSecret: string;
+  /** USER_TOKEN_MAX_LIFETIME_HOURS in seconds (by default its default, 24 h). */
+  userTokenMaxLifetimeSeconds?: number;
   docsBaseUrl: string;
   log: Logger;
   heartbeatMs?: number;
@@ -74,7 +77,9 @@ export async function startRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const authenticate = async (req: IncomingMessage, url: URL): Promise<Principal | keyof typeof statusText> => {
     if (url.pathname === wsPath) {
       const token = tokenOf(req, url);
-      const userId = token ? verifyToken(deps.jwtSecret, token, 'pulse-user') : null;
+      // The same rules as the REST API's bearer tokens (exp required, bounded lifetime, exact audience).
+      const rules = { secret: deps.jwtSecret, maxLifetimeSeconds: deps.userTokenMaxLifetimeSeconds ?? defaultUserTokenMaxLifetimeSeconds };
+      const userId = token ? verifyUserToken(rules, token)?.userId : undefined;
       return userId ? { kind: 'user', userId } : 401;
     }
     if (url.pathname !== adminWsPath || !access) return 404;

@@ -29,7 +29,7 @@ export function adminRoutes(deps: AdminRoutesDeps & AdminHealthDeps): Router {
   const router = Router();
   router.use(auditContext(deps));
   router.use(adminLoginRoutes(deps));
-  router.use(requireAdmin(deps.adminSessions));
+  router.use(requireAdmin(deps.adminSessions, deps.adminRequestRate));
   router.use(adminSessionRoutes(deps));
   router.use(adminAuditRoutes(deps));
   router.use(adminAccountRoutes(deps));

@@ -5,6 +5,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { adminExists, maxPasswordLength, minPasswordLength, normalizeEmail, setAdminPassword, verifyAdminCredentials, warmUpAdminAccounts } from '../adminAccounts.js';
 import type { AdminLoginLimiter } from '../adminLoginLimit.js';
+import type { RequestRate } from '../requestRate.js';
 import { emitAdminSessionsEnded, type AdminSession, type AdminSessions } from '../adminSessions.js';
 import { audit } from '../audit.js';
 import { HttpError, validate } from '../errors.js';
@@ -15,6 +16,8 @@ export interface AdminSessionDeps {
   db: Db;
   adminSessions: AdminSessions;
   adminLoginLimit: AdminLoginLimiter;
+  /** Requests per minute per admin session (ADMIN_REQUESTS_PER_MINUTE), counted by requireAdmin. */
+  adminRequestRate: RequestRate;
 }
 
 const loginBody = z.object({
@@ -30,7 +33,10 @@ const passwordBody = z.object({
 const tag = 'Admin: session';
 const loggedIn = z.object({ csrfToken: z.string().meta({ description: `send it back as x-csrf-token on every admin write; returned nowhere else` }) });
 const whoAmI = z.object({ email: z.string() });
-const tooManyAttempts = { description: '`too_many_attempts`: too many failed attempts from this email or IP', headers: { 'Retry-After': 'seconds to wait' } };
+const tooManyAttempts = {
+  description: '`too_many_attempts`: too many attempts from this email or IP within the window (each is counted before the password is checked; a right one is given back)',
+  headers: { 'Retry-After': 'seconds to wait' },
+};
 
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'wrong email or password');
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -61,18 +67,18 @@ export function adminLoginRoutes(deps: AdminSessionDeps): Router {
     const ip = clientIp(req);
     // Audit names the account only if it exists: what was typed may be anything (a password).
     const actor = async () => ((await adminExists(deps.db, email)) ? email : 'unknown');
-    const wait = await deps.adminLoginLimit.retryAfter(ip, email);
-    if (wait !== null) {
+    // The attempt is paid for before the (slow) password check, so parallel guesses cannot outrun the count.
+    const attempt = await deps.adminLoginLimit.attempt(ip, email);
+    if (!attempt.allowed) {
       await audit(req, 'admin.login', null, 'denied', { actor: await actor() });
-      throw tooMany(res, wait);
+      throw tooMany(res, attempt.retryAfterSeconds);
     }
     const account = await verifyAdminCredentials(deps.db, email, body.password);
     if (!account) {
-      await deps.adminLoginLimit.failed(ip, email);
       await audit(req, 'admin.login', null, 'failure', { actor: await actor() });
       throw invalidCredentials();
     }
-    await deps.adminLoginLimit.succeeded(email);
+    await deps.adminLoginLimit.succeeded(ip, email);
     const { csrfToken } = await deps.adminSessions.create(res, account.id);
     await audit(req, 'admin.login', null, 'success', { actor: account.email });
     res.status(200).json({ csrfToken });
@@ -107,21 +113,22 @@ export function adminSessionRoutes(deps: AdminSessionDeps): Router {
     summary: 'Change my password',
     description: 'Checks the current password, then ends every session of this admin (open WebSockets included): log in again.',
     body: passwordBody,
-    responses: { 204: 'changed; every session ended, the cookie is cleared', 403: '`invalid_credentials`: the current password is wrong (or `csrf_failed`)', 429: tooManyAttempts },
+    responses: { 204: 'changed; every session ended, the cookie is cleared', 403: '`invalid_credentials`: the current password is wrong (or `csrf_failed`)',
+      429: { ...tooManyAttempts, description: `${tooManyAttempts.description}; or \`rate_limited\`: too many requests in this session` } },
   }, async (req, res) => {
     const session = sessionOf(res);
     const body = validate(passwordBody, req.body ?? {});
     const ip = clientIp(req);
-    const wait = await deps.adminLoginLimit.retryAfter(ip, session.email);
-    if (wait !== null) {
+    const attempt = await deps.adminLoginLimit.attempt(ip, session.email);
+    if (!attempt.allowed) {
       await audit(req, 'admin.password_change', null, 'denied');
-      throw tooMany(res, wait);
+      throw tooMany(res, attempt.retryAfterSeconds);
     }
     if (!(await verifyAdminCredentials(deps.db, session.email, body.current))) {
-      await deps.adminLoginLimit.failed(ip, session.email);
       await audit(req, 'admin.password_change', null, 'failure');
       throw new HttpError(403, 'invalid_credentials', 'the current password is wrong');
     }
+    await deps.adminLoginLimit.succeeded(ip, session.email);
     await setAdminPassword(deps.db, session.email, body.next); // ends every session in the same transaction
     emitAdminSessionsEnded(session.adminId);
     deps.adminSessions.clearCookie(res);

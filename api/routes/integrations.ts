@@ -13,11 +13,14 @@ import { integrationHealth } from '../readModel.js';
 import { autoGranularity, integrationHistory, listIntegrations, listSorts } from '../integrationQueries.js';
 import { oauthLinks, oauthProvider } from '../oauth.js';
 import type { ManualCheckLimiter } from '../manualCheckLimit.js';
+import { inSlot, type IntegrationQuota } from '../integrationQuota.js';
 import { documented } from '../openapi/registry.js';
 import { accepted, checkRequested, connectAccepted, healthResponse, historyPage, integrationPage } from './integrationViews.js';
 
 export interface IntegrationRoutesDeps {
   manualCheckLimit: ManualCheckLimiter;
+  /** Integrations per user (MAX_INTEGRATIONS_PER_USER), shared by every API instance. */
+  integrationQuota: IntegrationQuota;
   docsBaseUrl: string;
   oauth: ReturnType<typeof oauthLinks>;
   db: Db;
@@ -81,7 +84,10 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     description: 'Validates the body and the provider\'s config, then records IntegrationConnected; the first check runs at once. '
       + 'OAuth providers (gmail, calendar, slack) answer with an `authorizeUrl` instead: the integration exists once the user has granted access.',
     body: connectBody,
-    responses: { 202: { description: 'accepted; `Location` is its health', body: connectAccepted, headers: { Location: '/api/integrations/{id}/health (non-OAuth providers)' } } },
+    responses: {
+      202: { description: 'accepted; `Location` is its health', body: connectAccepted, headers: { Location: '/api/integrations/{id}/health (non-OAuth providers)' } },
+      409: '`quota_exceeded`: the user already has MAX_INTEGRATIONS_PER_USER integrations (200 by default); disconnect one first',
+    },
   }, async (req, res) => {
     const body = validate(connectBody, req.body ?? {});
     const provider = providerChecks[body.provider];
@@ -90,7 +96,9 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     const userId = (res.locals as AuthedLocals).userId;
     const checkIntervalSeconds = body.checkIntervalSeconds ?? deps.defaultIntervalSeconds;
     if (oauthProvider(body.provider)) {
-      // Connected once the user has granted access: the OAuth callback records IntegrationConnected.
+      // Connected once the user has granted access: the OAuth callback records IntegrationConnected
+      // (and claims the slot). Refused here already when no slot is left.
+      await deps.integrationQuota.ensureRoom(userId);
       const integrationId = randomUUID();
       const authorizeUrl = deps.oauth.authorizeUrl({ userId, integrationId, provider: body.provider, mode: 'connect', displayName: body.displayName, checkIntervalSeconds, config });
       res.status(202).json({ id: integrationId, authorizeUrl });
@@ -107,7 +115,8 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
       checkIntervalSeconds,
       config,
     };
-    await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
+    // A slot per integration, claimed before the event exists (integrationQuota.ts).
+    await inSlot(deps.integrationQuota, userId, event.integrationId, async () => deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]));
     res.status(202).location(`/api/integrations/${event.integrationId}/health`).json({ id: event.integrationId });
   });
 
@@ -165,6 +174,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     await deps.producer.send(deps.topics.lifecycle, [await deps.codec.encode(event)]);
     // Tokens of a disconnected integration have no reason to exist.
     await deps.db.query('DELETE FROM integration_credentials WHERE integration_id = $1', [current.integrationId]);
+    await deps.integrationQuota.release(current.integrationId);
     res.status(202).json({ id: current.integrationId });
   });
 
@@ -211,7 +221,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     params: idParams,
     responses: {
       202: { description: 'requested; `Location` is its health', body: checkRequested, headers: { Location: '/api/integrations/{id}/health' } },
-      429: { description: '`rate_limited`: checked very recently', headers: { 'Retry-After': 'seconds to wait' } },
+      429: { description: '`rate_limited`: checked very recently (or too many requests from this user this minute)', headers: { 'Retry-After': 'seconds to wait' } },
     },
   }, async (req, res) => {
     const userId = (res.locals as AuthedLocals).userId;

@@ -72,6 +72,9 @@ export const mochaHooks = {
       API_PORT: '0',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       RETENTION_JOB_INTERVAL_MINUTES: '0', // tests apply retention themselves, at a fixed instant
+      // Suites poll the API as fast as they like; the request-rate tests set low limits of their own.
+      USER_REQUESTS_PER_MINUTE: '1000000',
+      ADMIN_REQUESTS_PER_MINUTE: '1000000',
     });
     const rt = createRuntime(loadConfig(), 'test-setup');
     try {

@@ -11,6 +11,7 @@ const oauthErrors: Record<string, string> = {
   access_denied: 'Access was not granted on the sign-in page.',
   exchange_failed: 'The provider did not confirm the sign-in. Please try again.',
   no_code: 'The provider sent no confirmation. Please try again.',
+  quota_exceeded: 'You have the most integrations allowed. Disconnect one to add another.',
 };
 
 // Handled once even if the effect runs twice (React's development double-invoke).
