@@ -53,7 +53,10 @@ export function adminLoginLimiter(db: Db, limits: AdminLoginLimits): AdminLoginL
       return { allowed: false, retryAfterSeconds: Math.max(emailWait ?? 0, ipWait ?? 0) };
     },
     async succeeded(ip, email) {
-      await Promise.all([byEmail.delete(key(email)), byIp.reward(key(ip))]);
+      await byEmail.delete(key(email));
+      await byIp.reward(key(ip));
+      // Nothing left to count: drop the row, unless a concurrent failure has counted again meanwhile.
+      await db.query('DELETE FROM rate_limits WHERE key = $1 AND points <= 0', [`admin-login-ip:${key(ip)}`]);
     },
   };
 }
