@@ -8,6 +8,7 @@
 // record still fails after the action (Kafka gone in between), the command says so loudly on
 // stderr and exits with code 3, so scripts notice.
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { hostname, userInfo } from 'node:os';
 import type { AdminActionPerformed } from '../platform/events.js';
 import type { Config } from '../platform/config.js';
@@ -53,8 +54,9 @@ export async function openCliAudit(config: Config, command: string): Promise<Cli
   });
   let producer: EventProducer;
   try {
-    await kafka.ensureTopics(topicSpecs(config).filter((s) => s.name === topics.audit));
-    producer = await kafka.producer({ patience: 'request' });
+    await anyBrokerAnswers(config.kafka.brokers); // KafkaJS would retry for a minute first
+    producer = await kafka.producer({ patience: 'request' }); // fails within seconds when Kafka is down
+    await kafka.ensureTopics(topicSpecs(config).filter((s) => s.name === topics.audit)); // a first command may run before any role
     await codec.encode(event('preflight', null, 'success')); // registers the schema; nothing is sent
   } catch (err) {
     await kafka.close().catch(() => undefined);
@@ -68,6 +70,31 @@ export async function openCliAudit(config: Config, command: string): Promise<Cli
       await kafka.close();
     },
   };
+}
+
+/** Resolves once a TCP connection to one of the brokers opens; rejects after `timeoutMs` or when every one refuses. */
+function anyBrokerAnswers(brokers: string[], timeoutMs = 5_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = 0;
+    const timer = setTimeout(() => reject(new Error(`no Kafka broker answered within ${timeoutMs / 1000} s`)), timeoutMs);
+    for (const broker of brokers) {
+      const i = broker.lastIndexOf(':');
+      const socket = connect({ host: broker.slice(0, i), port: Number(broker.slice(i + 1)) });
+      socket.setTimeout(timeoutMs, () => socket.destroy());
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (++failed === brokers.length) {
+          clearTimeout(timer);
+          reject(new Error(`no Kafka broker accepts connections (${brokers.join(', ')})`));
+        }
+      });
+    }
+  });
 }
 
 /**
