@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { hashPassword, verifyAdminCredentials } from '../api/adminAccounts.js';
 import { deliverWebhook, newWebhookSecret } from '../alerting/delivery/index.js';
 import type { Db } from '../platform/db.js';
+import { createEgress, originEntry } from '../platform/egress/index.js';
 import { httpCheck } from '../producers/checks/http.js';
 import { runCheck, type CheckEnv } from '../producers/runCheck.js';
 import { startSimulator } from '../simulator/providerSimulator.js';
@@ -120,12 +121,16 @@ async function check(): Promise<void> {
   const sockets = new Set<net.Socket>();
   const silent = net.createServer((s) => { sockets.add(s); s.on('error', () => undefined); }); // accepts, never answers
   const port = await listen(silent);
-  const env = (timeoutMs: number): CheckEnv => ({ timeoutMs, endpoints: { googleApis: '', slackApi: '' }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+  // The egress policy opens exactly the local server each figure checks.
+  const env = (timeoutMs: number, url: string): CheckEnv => {
+    const open = createEgress({ allow: [originEntry(url)] });
+    return { timeoutMs, endpoints: { googleApis: '', slackApi: '' }, network: { targets: open, providers: open }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID };
+  };
   const integration = (url: string) => ({ integrationId: 'i', userId: 'u', provider: 'http', config: { url }, checkIntervalSeconds: 60 });
   try {
     const reported: number[] = [];
     await measure('check', 'silent server, deadline 300 (wall)', async () => {
-      const e = await runCheck(integration(`http://127.0.0.1:${port}/`), httpCheck, 'scheduled', env(300));
+      const e = await runCheck(integration(`http://127.0.0.1:${port}/`), httpCheck, 'scheduled', env(300, `http://127.0.0.1:${port}/`));
       if (e.error?.code !== 'timeout') throw new Error(`unexpected result ${JSON.stringify(e.error)}`);
       reported.push(e.durationMs);
     }, 'ideal 300', Math.min(samples, 15));
@@ -139,7 +144,7 @@ async function check(): Promise<void> {
   await new Promise((resolve) => client.once('connect', resolve));
   try {
     await measure('check', 'refused connection', async () => {
-      const e = await runCheck(integration(`http://127.0.0.1:${client.localPort}/`), httpCheck, 'scheduled', env(2000));
+      const e = await runCheck(integration(`http://127.0.0.1:${client.localPort}/`), httpCheck, 'scheduled', env(2000, `http://127.0.0.1:${client.localPort}/`));
       if (e.error?.code !== 'connection_refused') throw new Error(`unexpected result ${JSON.stringify(e.error)}`);
     });
   } finally {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseAllowEntry } from './egress/allowList.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const stackDir = path.join(projectRoot, '.stack');
@@ -14,6 +15,17 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().min(1)).min(1));
+
+/** A comma list of EGRESS_ALLOW entries; a bad entry fails the start, named in the message (not a secret). */
+const allowList = z.string().default('').superRefine((s, ctx) => {
+  for (const entry of list(s)) {
+    try {
+      parseAllowEntry(entry);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }
+});
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -136,8 +148,13 @@ const configSchema = z.object({
   SMTP_USER: z.string().default(''),
   SMTP_PASSWORD: z.string().default(''),
   SMTP_FROM: z.string().default('Pulse <pulse@localhost>'),
-  /** Webhook targets allowed although private/loopback (comma list of hostnames, IPs or CIDRs). */
-  WEBHOOK_ALLOW_PRIVATE: z.string().default(''),
+  /**
+   * What checks and webhooks may reach besides public addresses (docs/security.md#egress-policy):
+   * comma list of CIDRs, IPs or host names, each optionally with :port (then only that port).
+   */
+  EGRESS_ALLOW: allowList,
+  /** Deprecated alias of EGRESS_ALLOW (same entries, merged into it). */
+  WEBHOOK_ALLOW_PRIVATE: allowList,
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5_000),
   WEBHOOK_MAX_ATTEMPTS: int(1, 20).default(5),
   WEBHOOK_RETRY_BASE_MS: int(1, 600_000).default(1_000),
@@ -155,6 +172,8 @@ export interface Config {
   probePort: number | undefined;
   /** Bearer token required by /metrics; undefined = none (then the API port does not serve it). */
   metricsToken: string | undefined;
+  /** EGRESS_ALLOW plus the deprecated WEBHOOK_ALLOW_PRIVATE: what user-chosen targets may reach besides public addresses. */
+  egress: { allow: string[] };
   auth: { jwtSecret: string; userTokenMaxLifetimeSeconds: number };
   /** Per-user and per-admin-session request rates, and integrations per user (docs/security.md#limits). */
   limits: { userRequestsPerMinute: number; adminRequestsPerMinute: number; integrationsPerUser: number };
@@ -196,6 +215,7 @@ export interface Config {
     digestSeconds: number;
     adminEmails: string[];
     smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
+    /** allowPrivate: the egress allow-list (EGRESS_ALLOW + WEBHOOK_ALLOW_PRIVATE). */
     webhooks: { allowPrivate: string[]; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
   };
   logLevel: RawConfig['LOG_LEVEL'];
@@ -254,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((c.KAFKA_MIN_INSYNC_REPLICAS ?? 1) > c.KAFKA_REPLICATION_FACTOR) {
     throw new ConfigError('invalid configuration:\n  KAFKA_MIN_INSYNC_REPLICAS: cannot exceed KAFKA_REPLICATION_FACTOR (no write could ever be acknowledged)');
   }
+  const egressAllow = [...new Set([...list(c.EGRESS_ALLOW), ...list(c.WEBHOOK_ALLOW_PRIVATE)])];
   const publicApiUrl = (c.PUBLIC_API_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/+$/, '');
   return {
     credentialKeys,
@@ -280,6 +301,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     api: { host: c.API_HOST, port: c.API_PORT, trustProxy: trustProxySetting(c.TRUST_PROXY) },
     probePort: c.PROBE_PORT,
     metricsToken: c.METRICS_TOKEN,
+    egress: { allow: egressAllow },
     auth: { jwtSecret: c.JWT_SECRET, userTokenMaxLifetimeSeconds: c.USER_TOKEN_MAX_LIFETIME_HOURS * 3600 },
     limits: { userRequestsPerMinute: c.USER_REQUESTS_PER_MINUTE, adminRequestsPerMinute: c.ADMIN_REQUESTS_PER_MINUTE, integrationsPerUser: c.MAX_INTEGRATIONS_PER_USER },
     checks: {
@@ -305,7 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       digestSeconds: c.ALERT_DIGEST_SECONDS,
       adminEmails: list(c.ALERT_ADMIN_EMAILS),
       smtp: { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM },
-      webhooks: { allowPrivate: list(c.WEBHOOK_ALLOW_PRIVATE), timeoutMs: c.WEBHOOK_TIMEOUT_MS, maxAttempts: c.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: c.WEBHOOK_RETRY_BASE_MS },
+      webhooks: { allowPrivate: egressAllow, timeoutMs: c.WEBHOOK_TIMEOUT_MS, maxAttempts: c.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: c.WEBHOOK_RETRY_BASE_MS },
     },
     logLevel: c.LOG_LEVEL,
     explicit: {

@@ -1,7 +1,7 @@
 // Runs one provider check inside its time budget and records what it saw as a HealthChecked fact.
 import type { HealthChecked } from '../platform/events.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
-import type { CheckObservation, Credentials, ProviderCheck, ProviderEndpoints } from './checks/provider.js';
+import type { CheckNetwork, CheckObservation, Credentials, ProviderCheck, ProviderEndpoints } from './checks/provider.js';
 
 export interface ScheduledIntegration {
   integrationId: string;
@@ -16,6 +16,8 @@ export type CheckResult = Omit<HealthChecked, 'nextCheckAt'>;
 export interface CheckEnv {
   timeoutMs: number;
   endpoints: ProviderEndpoints;
+  /** Built once per process from config (egressFromConfig): every connection a check makes goes through it. */
+  network: CheckNetwork;
   now: () => number;
   monotonic: () => number;
   newId: () => string;
@@ -65,7 +67,7 @@ async function observe(integration: ScheduledIntegration, provider: ProviderChec
     controller.signal.addEventListener('abort', () => resolve(failed('timeout', `no result within ${env.timeoutMs} ms`)), { once: true }));
   try {
     return await Promise.race([
-      provider.check(parsed.data, { signal: controller.signal, elapsed: () => env.monotonic() - t0, credentials, endpoints: env.endpoints }),
+      provider.check(parsed.data, { signal: controller.signal, elapsed: () => env.monotonic() - t0, credentials, endpoints: env.endpoints, network: env.network }),
       deadline,
     ]);
   } catch {

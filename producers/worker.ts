@@ -17,6 +17,7 @@ import { checkIntegration, type CheckIntegrationDeps } from './checkIntegration.
 import { oauthIssuers } from './oauth/index.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import type { Db } from '../platform/db.js';
+import { egressFromConfig, type EgressRoutes } from '../platform/egress/index.js';
 import { CheckScheduler, type CheckSettled } from './scheduler.js';
 
 export interface WorkerDeps {
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   codec: EventCodec;
   topics: Topics;
   log: Logger;
+  /** Where checks may connect; built from config when not given (tests give a resolver of their own). */
+  egress?: EgressRoutes;
 }
 
 export interface RunningWorker {
@@ -48,6 +51,7 @@ const rebalancing = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNK
 export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, kafka, codec, topics } = deps;
   const log = deps.log.child({ component: 'check-worker' });
+  const egress = deps.egress ?? egressFromConfig(config);
   // Seconds of KafkaJS retries, not a minute: then the outbox re-sends the batch itself.
   const producer = await kafka.producer({ patience: 'request' });
   const partitioners = new Map([[topics.checks, await kafka.partitioner(topics.checks)], [topics.lifecycle, await kafka.partitioner(topics.lifecycle)]]);
@@ -81,13 +85,14 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     env: {
       timeoutMs: config.checks.timeoutMs,
       endpoints: { googleApis: config.providers.googleApis, slackApi: config.providers.slackApi },
+      network: { targets: egress.targets, providers: egress.providers },
       now: Date.now,
       monotonic: () => performance.now(),
       newId: randomUUID,
     },
     providers: providerChecks,
     credentials: createCredentialStore(deps.db, config.credentialKeys),
-    issuers: oauthIssuers(config),
+    issuers: oauthIssuers(config, Date.now, egress.providers),
     refreshAheadMs: config.tokenRefreshAheadSeconds * 1000,
     reauthAnnounced,
     // Resolves once the event is in the outbox (it is sent whenever Kafka takes it), so a check
@@ -242,6 +247,7 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       if (unsent) log.error({ records: unsent, waitedMs: SHUTDOWN_FLUSH_MS }, 'check outbox not empty at shutdown; these records are lost');
       outbox.stop();
       await producer.close();
+      if (!deps.egress) await egress.close();
     },
   };
 }

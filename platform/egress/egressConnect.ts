@@ -38,11 +38,11 @@ export function literalRefusal(hostname: string, port: number, policy: EgressPol
 }
 
 /**
- * The one address to connect to for `hostname:port`. Refuses when any resolved address is
- * forbidden (a mixed answer is not worth guessing about), and returns exactly one checked
- * address, so nothing can fall back to another address that nobody looked at.
+ * The addresses to connect to for `hostname:port`, every one judged. Refuses when any resolved
+ * address is forbidden (a mixed answer is not worth guessing about). The connection is made to
+ * these addresses only, so nothing can fall back to an address that nobody looked at.
  */
-export async function resolveAllowed(hostname: string, port: number, policy: EgressPolicy, resolver: Resolver, family: 0 | 4 | 6 = 0): Promise<ResolvedAddress> {
+export async function resolveAllowed(hostname: string, port: number, policy: EgressPolicy, resolver: Resolver, family: 0 | 4 | 6 = 0): Promise<ResolvedAddress[]> {
   const ip = bareAddress(hostname);
   const literal = isIP(ip);
   const addresses: ResolvedAddress[] = literal ? [{ address: ip, family: literal as 4 | 6 }] : await resolver(ip);
@@ -51,19 +51,22 @@ export async function resolveAllowed(hostname: string, port: number, policy: Egr
     const range = policy.forbids(hostname, address, port);
     if (range !== null) throw new AddressNotAllowed(range);
   }
-  const chosen = candidates[0];
-  if (!chosen) throw Object.assign(new Error('no address'), { code: 'ENOTFOUND' });
-  return chosen;
+  if (!candidates.length) throw Object.assign(new Error('no address'), { code: 'ENOTFOUND' });
+  return candidates;
 }
 
 type LookupFunction = NonNullable<RequestOptions['lookup']>;
 
-/** The `lookup` for http(s).request and ws: resolveAllowed in node's callback shape. */
+/**
+ * The `lookup` for net/tls.connect, http(s).request and ws: resolveAllowed in node's callback
+ * shape. Node skips `lookup` for an IP-literal host: judge those with literalRefusal first.
+ */
 export function guardedLookup(policy: EgressPolicy, resolver: Resolver, port: number): LookupFunction {
   return (hostname, options, callback) => {
     const wanted = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     resolveAllowed(hostname, port, policy, resolver, wanted).then(
-      (chosen) => (options.all ? callback(null, [chosen]) : callback(null, chosen.address, chosen.family)),
+      // Several judged addresses let node try the next family when one does not answer.
+      (judged) => (options.all ? callback(null, judged) : callback(null, judged[0]!.address, judged[0]!.family)),
       (err: NodeJS.ErrnoException) => callback(err, '', 0),
     );
   };

@@ -21,8 +21,13 @@ export function providerEndpointEntries(config: Config): string[] {
   return [...new Set([p.googleApis, p.googleTokenUrl, p.slackApi].map(originEntry))];
 }
 
+export const targetEgress = (config: Config, resolver?: Resolver): Egress => createEgress({ allow: config.egress.allow, resolver });
+
+export const providerEgress = (config: Config, resolver?: Resolver): Egress =>
+  createEgress({ allow: [...config.egress.allow, ...providerEndpointEntries(config)], resolver });
+
 export function egressFromConfig(config: Config, resolver?: Resolver): EgressRoutes {
-  const targets = createEgress({ allow: config.egress.allow, resolver });
-  const providers = createEgress({ allow: [...config.egress.allow, ...providerEndpointEntries(config)], resolver });
+  const targets = targetEgress(config, resolver);
+  const providers = providerEgress(config, resolver);
   return { targets, providers, close: async () => { await Promise.all([targets.close(), providers.close()]); } };
 }

@@ -4,4 +4,4 @@ export { AllowEntryError, originEntry, parseAllowEntry, parseAllowList, type All
 export { AddressNotAllowed, guardedLookup, literalRefusal, resolveAllowed, systemResolver, urlPort, type ResolvedAddress, type Resolver } from './egressConnect.js';
 export { createEgress, type Egress, type EgressFetch, type EgressOptions } from './egress.js';
 export { judgeTarget } from './targetJudge.js';
-export { egressFromConfig, providerEndpointEntries, type EgressRoutes } from './fromConfig.js';
+export { egressFromConfig, providerEgress, providerEndpointEntries, targetEgress, type EgressRoutes } from './fromConfig.js';

@@ -2,6 +2,7 @@
 import tls from 'node:tls';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { bareAddress, urlPort, type Egress } from '../../platform/egress/index.js';
 import { networkError } from './providerHttp.js';
 import { failedAt, type CheckContext, type CheckObservation, type ProviderCheck } from './provider.js';
 import type { CheckError, CheckStep } from '../../schemas/types.generated.js';
@@ -35,13 +36,17 @@ function statusError(status: number, expected: number, retryAfter: string | null
   return { code: 'unexpected_status', message, retryAfterSeconds: null };
 }
 
-/** Epoch ms when the server's certificate expires, over a separate short connection. */
-function certificateValidTo(url: URL, signal: AbortSignal): Promise<number> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+/**
+ * Epoch ms when the server's certificate expires, over a separate short connection judged by
+ * the egress policy (the request after it is judged again).
+ */
+function certificateValidTo(url: URL, signal: AbortSignal, egress: Egress): Promise<number> {
+  const host = bareAddress(url.hostname);
+  const port = urlPort(url);
   return new Promise((resolve, reject) => {
     // Not verifying here on purpose: this step only reads the expiry date (the request verifies
     // trust), and an expired certificate must still be readable to report it as expired.
-    const socket = tls.connect({ host, port: Number(url.port || 443), servername: isIP(host) ? undefined : host, rejectUnauthorized: false });
+    const socket = tls.connect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ...egress.socketOptions(host, port) });
     const onAbort = () => socket.destroy();
     signal.addEventListener('abort', onAbort, { once: true });
     const done = (fn: () => void) => { signal.removeEventListener('abort', onAbort); socket.destroy(); fn(); };
@@ -62,7 +67,7 @@ async function check(config: HttpCheckConfig, ctx: CheckContext): Promise<CheckO
   if (url.protocol === 'https:') {
     let validTo: number;
     try {
-      validTo = await certificateValidTo(url, ctx.signal);
+      validTo = await certificateValidTo(url, ctx.signal, ctx.network.targets);
     } catch (err) {
       return failedAt(steps, 'tls', t, ctx, networkError(err, ctx.signal));
     }
@@ -75,7 +80,7 @@ async function check(config: HttpCheckConfig, ctx: CheckContext): Promise<CheckO
     t = ctx.elapsed();
   }
   try {
-    res = await fetch(config.url, { method: config.method, headers: config.headers, redirect: 'manual', signal: ctx.signal });
+    res = await ctx.network.targets.fetch(config.url, { method: config.method, headers: config.headers, redirect: 'manual', signal: ctx.signal });
   } catch (err) {
     return failedAt(steps, 'request', t, ctx, networkError(err, ctx.signal));
   }
@@ -107,4 +112,4 @@ async function check(config: HttpCheckConfig, ctx: CheckContext): Promise<CheckO
   return { outcome: 'succeeded', steps, httpStatus: res.status, error: null, quota: null };
 }
 
-export const httpCheck: ProviderCheck<HttpCheckConfig> = { provider: 'http', configSchema: httpConfigSchema, check };
+export const httpCheck: ProviderCheck<HttpCheckConfig> = { provider: 'http', configSchema: httpConfigSchema, target: (c) => c.url, check };

@@ -40,7 +40,8 @@ async function check(config: McpConfig, ctx: CheckContext): Promise<CheckObserva
     // The transport overrides requestInit.signal with its own, so the deadline is joined in here;
     // only POSTs (the JSON-RPC messages) count as "the last HTTP status", not the optional SSE GET.
     const fetchWithDeadline = async (url: string | URL, init?: RequestInit) => {
-      const res = await fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
+      // Every request, and every redirect hop the SDK follows, connects through the egress policy.
+      const res = await ctx.network.targets.fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
       seen.first ??= { at: ctx.elapsed(), status: res.status };
       if (init?.method === 'POST') {
         steps.httpStatus = res.status;
@@ -84,4 +85,4 @@ async function check(config: McpConfig, ctx: CheckContext): Promise<CheckObserva
   });
 }
 
-export const mcpCheck: ProviderCheck<McpConfig> = { provider: 'mcp', configSchema: mcpConfigSchema, check };
+export const mcpCheck: ProviderCheck<McpConfig> = { provider: 'mcp', configSchema: mcpConfigSchema, target: (c) => c.url, check };

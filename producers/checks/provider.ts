@@ -1,6 +1,7 @@
 // What a provider is: a validated config and a check that observes facts. Add a provider by
 // writing one module that exports a ProviderCheck and listing it in ./index.ts.
 import type { z } from 'zod';
+import type { Egress } from '../../platform/egress/index.js';
 import type { CheckError, CheckOutcome, CheckStep, QuotaUsage } from '../../schemas/types.generated.js';
 
 export interface CheckObservation {
@@ -30,6 +31,17 @@ export interface ProviderEndpoints {
   slackApi: string;
 }
 
+/**
+ * The only ways a check reaches the network: every connection is judged by the egress policy
+ * on the address it is about to connect to (docs/security.md, "Egress policy").
+ */
+export interface CheckNetwork {
+  /** For what the user configured (an http or MCP URL): public addresses plus EGRESS_ALLOW. */
+  targets: Egress;
+  /** For the provider APIs the operator configured (`endpoints`): the same plus exactly those endpoints. */
+  providers: Egress;
+}
+
 export interface CheckContext {
   /** Aborted when the check's time budget is spent. */
   signal: AbortSignal;
@@ -38,6 +50,7 @@ export interface CheckContext {
   /** Present for providers with `oauth`; null otherwise. */
   credentials: Credentials | null;
   endpoints: ProviderEndpoints;
+  network: CheckNetwork;
 }
 
 export interface ProviderCheck<C = unknown> {
@@ -46,6 +59,8 @@ export interface ProviderCheck<C = unknown> {
   configSchema: z.ZodType<C>;
   /** For providers reached with OAuth tokens: who issues them and the scopes a healthy integration needs. */
   oauth?: { issuer: 'google' | 'slack'; requiredScopes: string[] };
+  /** The URL the user chose, for providers that connect where the user says: judged by the egress policy when saved. */
+  target?(config: C): string;
   check(config: C, ctx: CheckContext): Promise<CheckObservation>;
 }
 

@@ -2,6 +2,7 @@
 // to error codes, JSON over HTTP, and the Google API conventions (tokeninfo, error bodies).
 // Nothing here ever copies a token, a response body or a request URL into an error.
 import type { CheckContext, CheckObservation, Credentials } from './provider.js';
+import { AddressNotAllowed } from '../../platform/egress/index.js';
 import type { CheckError, CheckStep, QuotaUsage } from '../../schemas/types.generated.js';
 
 /** Ends a check with this error; thrown so a step can stop the check from any depth. */
@@ -14,9 +15,17 @@ export class CheckFailure extends Error {
 export const failure = (code: string, message: string, retryAfterSeconds: number | null = null) =>
   new CheckFailure({ code, message, retryAfterSeconds });
 
+/**
+ * One answer for every address the egress policy refuses, whatever the range, port or step:
+ * nothing was connected to, so nothing about the target (open, closed, filtered, its body) can
+ * show through the code, the message or the timing.
+ */
+export const targetNotAllowed: CheckError = { code: 'target_not_allowed', message: 'this address is not allowed for checks (not a public address)', retryAfterSeconds: null };
+
 export function networkError(err: unknown, signal: AbortSignal): CheckError {
-  if (signal.aborted) return { code: 'timeout', message: 'no response within the check timeout', retryAfterSeconds: null };
   const cause = (err as { cause?: { code?: string } })?.cause;
+  if (err instanceof AddressNotAllowed || cause instanceof AddressNotAllowed) return targetNotAllowed;
+  if (signal.aborted) return { code: 'timeout', message: 'no response within the check timeout', retryAfterSeconds: null };
   const code = cause?.code ?? (err as { code?: string })?.code ?? '';
   if (code === 'ECONNREFUSED') return { code: 'connection_refused', message: 'connection refused', retryAfterSeconds: null };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns_failure', message: 'host name not found', retryAfterSeconds: null };
@@ -92,7 +101,7 @@ export const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== 
 export async function fetchJson(ctx: CheckContext, steps: Steps, url: string, init: RequestInit = {}): Promise<{ res: Response; json: Json | null }> {
   try {
     // redirect: 'manual' so a bearer token is never replayed to wherever a 3xx points.
-    const res = await fetch(url, { ...init, redirect: 'manual', signal: ctx.signal });
+    const res = await ctx.network.providers.fetch(url, { ...init, redirect: 'manual', signal: ctx.signal });
     steps.httpStatus = res.status;
     const text = await res.text();
     let json: unknown = null;

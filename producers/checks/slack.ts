@@ -2,8 +2,9 @@
 // where the integration has an app-level token, a Socket Mode connection says hello.
 import { z } from 'zod';
 import WebSocket from 'ws';
+import { urlPort, type Egress } from '../../platform/egress/index.js';
 import type { CheckContext, CheckObservation, ProviderCheck } from './provider.js';
-import { CheckFailure, failure, fetchJson, identifier, joinUrl, networkError, requireCredentials, retryAfterSeconds, runSteps, type Json, type Steps } from './providerHttp.js';
+import { CheckFailure, failure, fetchJson, identifier, joinUrl, networkError, requireCredentials, retryAfterSeconds, runSteps, targetNotAllowed, type Json, type Steps } from './providerHttp.js';
 import type { CheckError } from '../../schemas/types.generated.js';
 
 const requiredScopes = ['channels:read', 'chat:write', 'team:read'];
@@ -42,10 +43,19 @@ async function call(ctx: CheckContext, steps: Steps, method: string, token: stri
   return { res, json: json as Json };
 }
 
-/** Opens the Socket Mode WebSocket and waits for Slack's hello, then closes it. */
-function awaitHello(url: string, signal: AbortSignal): Promise<void> {
+/**
+ * Opens the Socket Mode WebSocket and waits for Slack's hello, then closes it. Slack names the
+ * URL, so it is judged like any provider connection: literal hosts here, names at lookup.
+ */
+function awaitHello(url: URL, signal: AbortSignal, egress: Egress): Promise<void> {
+  let guard: ReturnType<Egress['socketOptions']>;
+  try {
+    guard = egress.socketOptions(url.hostname, urlPort(url));
+  } catch {
+    return Promise.reject(new CheckFailure(targetNotAllowed));
+  }
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url.href, guard as WebSocket.ClientOptions);
     let settled = false;
     const settle = (error: CheckError | null) => {
       if (settled) return;
@@ -63,7 +73,11 @@ function awaitHello(url: string, signal: AbortSignal): Promise<void> {
     });
     ws.on('unexpected-response', (_req, res) => failed(`WebSocket upgrade refused (HTTP ${res.statusCode})`));
     // The error's text may quote the URL (which carries a ticket): only its code is kept.
-    ws.on('error', (err) => failed(`WebSocket error${identifier((err as { code?: string }).code) ? ` (${(err as { code?: string }).code})` : ''}`));
+    ws.on('error', (err) => {
+      const code = (err as { code?: string }).code;
+      if (code === 'EADDRNOTALLOWED') settle(targetNotAllowed);
+      else failed(`WebSocket error${identifier(code) ? ` (${code})` : ''}`);
+    });
     ws.on('close', (code) => failed(`WebSocket closed before hello (code ${code})`));
   });
 }
@@ -80,7 +94,7 @@ async function socketMode(ctx: CheckContext, steps: Steps, appToken: string): Pr
     throw err;
   }
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') throw failure('socket_mode_failed', 'no WebSocket URL from apps.connections.open');
-  await awaitHello(url.href, ctx.signal);
+  await awaitHello(url, ctx.signal, ctx.network.providers);
 }
 
 async function check(config: SlackConfig, ctx: CheckContext): Promise<CheckObservation> {

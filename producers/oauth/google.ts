@@ -1,4 +1,5 @@
 // Google OAuth 2.0 (authorization code with offline access; refresh grant).
+import type { EgressFetch } from '../../platform/egress/index.js';
 import { GrantRefused, jsonBody, type OAuthIssuer, type TokenGrant } from './issuer.js';
 
 export interface GoogleOAuthSettings {
@@ -7,11 +8,13 @@ export interface GoogleOAuthSettings {
   clientId: string;
   clientSecret: string;
   now: () => number;
+  /** Through the egress policy, with the configured token endpoint opened (providerEgress). */
+  fetch: EgressFetch;
 }
 
 export function googleIssuer(s: GoogleOAuthSettings): OAuthIssuer {
   const grant = async (form: Record<string, string>, previousRefresh: string | null, signal?: AbortSignal): Promise<TokenGrant> => {
-    const res = await fetch(s.tokenUrl, {
+    const res = await s.fetch(s.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ...form, client_id: s.clientId, client_secret: s.clientSecret }),

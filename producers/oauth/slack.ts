@@ -1,4 +1,5 @@
 // Slack OAuth v2 (bot token; token rotation with refresh tokens where the app enables it).
+import type { EgressFetch } from '../../platform/egress/index.js';
 import { GrantRefused, jsonBody, type OAuthIssuer, type TokenGrant } from './issuer.js';
 
 export interface SlackOAuthSettings {
@@ -7,11 +8,13 @@ export interface SlackOAuthSettings {
   clientId: string;
   clientSecret: string;
   now: () => number;
+  /** Through the egress policy, with the configured Slack API opened (providerEgress). */
+  fetch: EgressFetch;
 }
 
 export function slackIssuer(s: SlackOAuthSettings): OAuthIssuer {
   const access = async (form: Record<string, string>, previousRefresh: string | null, signal?: AbortSignal): Promise<TokenGrant> => {
-    const res = await fetch(`${s.apiBase}/oauth.v2.access`, {
+    const res = await s.fetch(`${s.apiBase}/oauth.v2.access`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ...form, client_id: s.clientId, client_secret: s.clientSecret }),

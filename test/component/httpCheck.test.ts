@@ -6,11 +6,12 @@ import { httpCheck } from '../../producers/checks/http.js';
 import { runCheck, type ScheduledIntegration } from '../../producers/runCheck.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { refusedPort } from '../support/refusedPort.js';
+import { openTo } from '../support/egress.js';
 
 const endpoints = { googleApis: 'http://127.0.0.1:1', slackApi: 'http://127.0.0.1:1' };
 // A deadline far beyond any answer (success paths must not hinge on the machine's speed);
-// the timeout test sets a short one of its own.
-const env = (timeoutMs = 30_000) => ({ timeoutMs, endpoints, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+// the timeout test sets a short one of its own. `reach`: the local targets the test opens.
+const env = (reach: string[], timeoutMs = 30_000) => ({ timeoutMs, endpoints, network: openTo(reach), now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
 
 function integration(config: Record<string, unknown>): ScheduledIntegration {
   return { integrationId: 'i', userId: 'u', provider: 'http', config, checkIntervalSeconds: 60 };
@@ -40,7 +41,7 @@ describe('HTTP check (over real HTTP)', () => {
   after(async () => target.close());
 
   it('succeeds on the expected status and records timed steps', async () => {
-    const e = await runCheck(integration({ url: `${target.url}/ok`, bodyContains: 'operational' }), httpCheck, 'manual', env());
+    const e = await runCheck(integration({ url: `${target.url}/ok`, bodyContains: 'operational' }), httpCheck, 'manual', env([target.url]));
     expect(e).to.include({ outcome: 'succeeded', httpStatus: 200, trigger: 'manual', error: null });
     expect(e.steps.map((s) => s.name)).to.deep.equal(['request', 'status', 'body_match']);
     expect(e.completedAt - e.startedAt).to.equal(e.durationMs);
@@ -48,20 +49,20 @@ describe('HTTP check (over real HTTP)', () => {
 
   it('reports an unexpected status as a server error with the status code', async () => {
     target.set('broken', { status: 503 });
-    const e = await runCheck(integration({ url: `${target.url}/broken` }), httpCheck, 'scheduled', env());
+    const e = await runCheck(integration({ url: `${target.url}/broken` }), httpCheck, 'scheduled', env([target.url]));
     expect(e).to.include({ outcome: 'failed', httpStatus: 503 });
     expect(e.error).to.include({ code: 'server_error' });
   });
 
   it('reads Retry-After from a 429', async () => {
     const server = await rawServer('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Length: 0\r\n\r\n');
-    const e = await runCheck(integration({ url: server.url }), httpCheck, 'scheduled', env()).finally(() => server.close());
+    const e = await runCheck(integration({ url: server.url }), httpCheck, 'scheduled', env([server.url])).finally(() => server.close());
     expect(e.error).to.deep.equal({ code: 'rate_limited', message: 'HTTP 429, expected 200', retryAfterSeconds: 17 });
   });
 
   it('times out at the configured limit', async () => {
     const silent = await rawServer(null); // accepts the connection, never answers
-    const e = await runCheck(integration({ url: silent.url }), httpCheck, 'scheduled', env(300)).finally(() => silent.close());
+    const e = await runCheck(integration({ url: silent.url }), httpCheck, 'scheduled', env([silent.url], 300)).finally(() => silent.close());
     expect(e).to.include({ outcome: 'failed', httpStatus: null });
     expect(e.error).to.deep.equal({ code: 'timeout', message: 'no result within 300 ms', retryAfterSeconds: null });
     // The deadline's timer cannot fire before 300 ms (libuv counts whole milliseconds).
@@ -70,13 +71,13 @@ describe('HTTP check (over real HTTP)', () => {
 
   it('tells a refused connection apart', async () => {
     const refused = await refusedPort();
-    const e = await runCheck(integration({ url: `${refused.url}/` }), httpCheck, 'scheduled', env()).finally(() => refused.close());
+    const e = await runCheck(integration({ url: `${refused.url}/` }), httpCheck, 'scheduled', env([refused.url])).finally(() => refused.close());
     expect(e.error?.code).to.equal('connection_refused');
   });
 
   it('notices when the expected text is missing, without copying the body into the event', async () => {
     target.set('page', { body: 'maintenance mode: private-data-123' });
-    const e = await runCheck(integration({ url: `${target.url}/page`, bodyContains: 'operational' }), httpCheck, 'scheduled', env());
+    const e = await runCheck(integration({ url: `${target.url}/page`, bodyContains: 'operational' }), httpCheck, 'scheduled', env([target.url]));
     expect(e.error?.code).to.equal('body_mismatch');
     expect(JSON.stringify(e)).not.to.contain('private-data-123');
   });
@@ -91,7 +92,7 @@ describe('HTTP check (over real HTTP)', () => {
   });
 
   it('reports invalid settings as a failed check, not a crash', async () => {
-    const e = await runCheck(integration({ url: 'not a url' }), httpCheck, 'scheduled', env());
+    const e = await runCheck(integration({ url: 'not a url' }), httpCheck, 'scheduled', env([]));
     expect(e.error?.code).to.equal('invalid_config');
   });
 });

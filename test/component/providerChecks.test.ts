@@ -18,6 +18,7 @@ import { mcpCheck } from '../../producers/checks/mcp.js';
 import { httpCheck } from '../../producers/checks/http.js';
 import { providerChecks } from '../../producers/checks/index.js';
 import { refusedPort } from '../support/refusedPort.js';
+import { openTo } from '../support/egress.js';
 
 const ACCESS = 'ya29.SECRET-access-token-0001';
 const APP = 'xapp-SECRET-app-token-0002';
@@ -118,19 +119,23 @@ const credentials = (over: Partial<Credentials> = {}): Credentials => ({ accessT
 
 describe('provider checks (against local fakes)', () => {
   let fake: Fake;
-  let env: (timeoutMs?: number) => CheckEnv;
+  let env: (timeoutMs?: number, reach?: string[]) => CheckEnv;
   before(async () => {
     fake = await startFake();
     // A deadline far beyond any answer: a success path must not hinge on the machine's speed
     // (the timeout tests set a short one of their own).
-    env = (timeoutMs = 30_000) => ({ timeoutMs, endpoints: { googleApis: fake.url, slackApi: `${fake.url}/api` }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+    // The network opens the fake provider and the target a test checks, nothing else.
+    env = (timeoutMs = 30_000, reach: string[] = []) => ({
+      timeoutMs, endpoints: { googleApis: fake.url, slackApi: `${fake.url}/api` }, network: openTo([fake.url, ...reach]), now: Date.now, monotonic: () => performance.now(), newId: randomUUID,
+    });
   });
   after(async () => fake.close());
   beforeEach(() => fake.reset());
 
   async function run(check: ProviderCheck<any>, opts: { config?: Record<string, unknown>; creds?: Credentials | null; timeoutMs?: number } = {}) {
     const integration: ScheduledIntegration = { integrationId: 'i', userId: 'u', provider: check.provider, config: opts.config ?? {}, checkIntervalSeconds: 60 };
-    const e = await runCheck(integration, check, 'scheduled', env(opts.timeoutMs), { credentials: opts.creds === undefined ? credentials() : opts.creds });
+    const target = typeof opts.config?.url === 'string' && URL.canParse(opts.config.url) ? [opts.config.url] : [];
+    const e = await runCheck(integration, check, 'scheduled', env(opts.timeoutMs, target), { credentials: opts.creds === undefined ? credentials() : opts.creds });
     const text = JSON.stringify(e);
     for (const s of secrets) expect(text, `event leaks ${s}`).not.to.contain(s);
     return e;
@@ -211,7 +216,7 @@ describe('provider checks (against local fakes)', () => {
     it('tells connection failures apart', async () => {
       const refused = await refusedPort();
       const e = await runCheck({ integrationId: 'i', userId: 'u', provider: 'gmail', config: {}, checkIntervalSeconds: 60 }, gmailCheck, 'scheduled',
-        { ...env(), endpoints: { googleApis: refused.url, slackApi: '' } }, { credentials: credentials() }).finally(() => refused.close());
+        { ...env(30_000, [refused.url]), endpoints: { googleApis: refused.url, slackApi: '' } }, { credentials: credentials() }).finally(() => refused.close());
       expect(e.error?.code).to.equal('connection_refused');
       expect(JSON.stringify(e)).not.to.contain(ACCESS);
     });
@@ -412,8 +417,8 @@ describe('HTTP check tls step', () => {
       close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
     };
   }
-  const env: CheckEnv = { timeoutMs: 30_000, endpoints: { googleApis: '', slackApi: '' }, now: Date.now, monotonic: () => performance.now(), newId: randomUUID };
-  const check = (url: string) => runCheck({ integrationId: 'i', userId: 'u', provider: 'http', config: { url }, checkIntervalSeconds: 60 }, httpCheck, 'scheduled', env);
+  const env = (url: string): CheckEnv => ({ timeoutMs: 30_000, endpoints: { googleApis: '', slackApi: '' }, network: openTo([url]), now: Date.now, monotonic: () => performance.now(), newId: randomUUID });
+  const check = (url: string) => runCheck({ integrationId: 'i', userId: 'u', provider: 'http', config: { url }, checkIntervalSeconds: 60 }, httpCheck, 'scheduled', env(url));
 
   it('reports the days until the certificate expires, then the request verifies trust', async () => {
     const s = await httpsServer(validKey, validCert);

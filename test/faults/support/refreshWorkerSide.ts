@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../../../platform/config.js';
 import { createCredentialStore, type CredentialStore } from '../../../platform/credentialStore.js';
 import type { EventProducer } from '../../../platform/kafka.js';
+import { egressFromConfig } from '../../../platform/egress/index.js';
 import { createRuntime } from '../../../platform/runtime.js';
 import { providerChecks } from '../../../producers/checks/index.js';
 import { checkIntegration, type CheckIntegrationDeps } from '../../../producers/checkIntegration.js';
@@ -72,17 +73,19 @@ export async function startWorkerSide(config: Config, name: string, gate: Refres
     await rt.close();
     throw err;
   }
+  const egress = egressFromConfig(config);
   const deps: CheckIntegrationDeps = {
     env: {
       timeoutMs: config.checks.timeoutMs,
       endpoints: { googleApis: config.providers.googleApis, slackApi: config.providers.slackApi },
+      network: { targets: egress.targets, providers: egress.providers },
       now: Date.now,
       monotonic: () => performance.now(),
       newId: randomUUID,
     },
     providers: providerChecks,
     credentials: gatedStore(createCredentialStore(rt.db, config.credentialKeys), gate),
-    issuers: gatedIssuers(oauthIssuers(config), gate),
+    issuers: gatedIssuers(oauthIssuers(config, Date.now, egress.providers), gate),
     refreshAheadMs: config.tokenRefreshAheadSeconds * 1000,
     reauthAnnounced: new Map(),
     // Acked before the check returns, so the lifecycle topic holds everything a check emitted.
@@ -92,6 +95,7 @@ export async function startWorkerSide(config: Config, name: string, gate: Refres
     check: (integration) => checkIntegration(integration, 'scheduled', 1, deps),
     async close() {
       await producer.close();
+      await egress.close();
       await rt.close();
     },
   };
