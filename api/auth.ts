@@ -1,6 +1,7 @@
 // Authentication, with users and admins kept strictly apart:
 // - users: `Authorization: Bearer <JWT>` (HS256, signed with the configured secret, audience
-//   `pulse-user`, `sub` = user id). Only user routes accept it; it never opens /api/admin.
+//   exactly `pulse-user`, `sub` = user id, `exp` required and the lifetime bounded:
+//   userTokenClaims.ts). Only user routes (and /ws) accept it; it never opens /api/admin.
 // - admins: the admin portal's session cookie (`pulse_admin`, see adminSessions.ts) plus a
 //   CSRF token on writes. Only /api/admin (and the admin WebSocket, /api/admin/ws) accepts it;
 //   it never opens user routes, which look at the Authorization header alone.

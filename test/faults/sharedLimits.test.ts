@@ -30,7 +30,8 @@ describe('two API processes sharing the Postgres-backed limits', function () {
     });
     // The integrations projection: "check now" needs the integration to exist in the read model.
     projectors = await startPulse({ roles: ['projectors'], overrides: env.overrides });
-    apis = await Promise.all(['api-a', 'api-b'].map((name) => startApiProcess(name, env.overrides)));
+    // The integrations point at 127.0.0.1:80 (never checked here: no worker), which the API must accept.
+    apis = await Promise.all(['api-a', 'api-b'].map((name) => startApiProcess(name, { ...env.overrides, EGRESS_ALLOW: '127.0.0.1:80' })));
   });
   after(async () => {
     for (const api of apis) await api.stop();
@@ -85,7 +86,7 @@ describe('two API processes sharing the Postgres-backed limits', function () {
   it(`counts wrong admin passwords from both against one per-email limit of ${FAILURES_PER_EMAIL}; then both refuse, the right password too, until the window passes`, async () => {
     const creds = await createTestAdmin(projectors);
     const login = (api: ApiProcess, password: string) => api.call('POST', '/api/admin/session', { body: { email: creds.email, password } });
-    // One attempt at a time (parallel wrong passwords race past the limit: issue #13).
+    // One attempt at a time, alternating: each process sees the other's count.
     const attempts: string[] = [];
     const refused: ApiResponse[] = [];
     for (let i = 0; i < FAILURES_PER_EMAIL + 2; i++) {
@@ -107,5 +108,16 @@ describe('two API processes sharing the Postgres-backed limits', function () {
     const moved = await projectors.rt.db.query('UPDATE rate_limits SET expire = $2 WHERE key = $1', [key, Date.now() - 1]);
     expect(moved.rowCount, 'the per-email count is one row in the shared table').to.equal(1);
     for (const api of apis) expect((await login(api, creds.password)).status, `right password via ${api.name} after the window`).to.equal(200);
+  });
+
+  it(`counts wrong admin passwords sent at once through both against one limit: ${FAILURES_PER_EMAIL} × 401, the rest 429`, async () => {
+    const creds = await createTestAdmin(projectors);
+    const burst = 3 * FAILURES_PER_EMAIL;
+    const answers = await Promise.all(Array.from({ length: burst }, (_, i) =>
+      alternate(i).call('POST', '/api/admin/session', { body: { email: creds.email, password: `wrong-${i}-password` } })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401), `statuses ${statuses}`).to.have.length(FAILURES_PER_EMAIL);
+    expect(statuses.filter((s) => s === 429), `statuses ${statuses}`).to.have.length(burst - FAILURES_PER_EMAIL);
+    for (const api of apis) expect((await api.call('POST', '/api/admin/session', { body: creds })).status, `right password via ${api.name}`).to.equal(429);
   });
 });
