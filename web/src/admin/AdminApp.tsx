@@ -6,6 +6,7 @@ import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import '../styles/admin.css';
 import { AdminLayout } from './AdminLayout';
 import { AdminIntegrationPage } from './AdminIntegrationPage';
+import { AdminAccountsPage } from './AdminAccountsPage';
 import { AuditLogPage } from './AuditLogPage';
 import { LoginPage } from './LoginPage';
 import { MonitoringPage } from './MonitoringPage';
@@ -59,6 +60,7 @@ export default function AdminApp() {
               <Route path="/integrations/:id">{(p) => <AdminIntegrationPage key={p.id} id={p.id} />}</Route>
               <Route path="/alerting/*?"><Suspense fallback={<SectionLoading />}><AlertingSection /></Suspense></Route>
               <Route path="/operations"><OperationsPage /></Route>
+              <Route path="/accounts"><AdminAccountsPage /></Route>
               <Route path="/audit"><AuditLogPage /></Route>
               <Route><NotFound /></Route>
             </Switch>

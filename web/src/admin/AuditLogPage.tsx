@@ -21,7 +21,8 @@ interface Filters {
 
 const empty: Filters = { actor: '', action: '', outcome: '', from: '', to: '' };
 // The actions the API records today (docs/admin-auth.md); free text covers new ones.
-const knownActions = ['admin.login', 'admin.logout', 'admin.password_change', 'replay.start', 'dead_letters.redrive', 'integration.health_as_of', 'export', 'csrf.rejected'];
+const knownActions = ['admin.login', 'admin.logout', 'admin.password_change', 'admin.create', 'admin.set_password', 'admin.disable', 'admin.enable', 'admin.delete',
+  'admin.grant_manage', 'admin.revoke_manage', 'admin.accounts', 'replay.start', 'dead_letters.redrive', 'credentials.rotate', 'integration.health_as_of', 'export', 'csrf.rejected'];
 const iso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 export function AuditLogPage() {
@@ -65,7 +66,7 @@ export function AuditLogPage() {
       <div className="page-head">
         <div>
           <h1>Audit log</h1>
-          <p className="page-head__lede muted">Every admin action: sign-ins, exports, replays, re-drives, time travel.</p>
+          <p className="page-head__lede muted">Every admin action: sign-ins, account changes, exports, replays, re-drives, time travel — in the portal and from the <code className="code-chip">pulse</code> command line (actor <code className="code-chip">cli:user@host</code>).</p>
         </div>
       </div>
       <section className="card section" aria-labelledby="audit-heading">
@@ -131,11 +132,11 @@ export function AuditLogPage() {
                 {q.data.entries.map((e) => (
                   <tr key={e.eventId}>
                     <td><Timestamp iso={e.occurredAt} clock /></td>
-                    <td className="small">{e.actor}</td>
+                    <td className="small">{e.actor.startsWith('cli:') ? <><span className="pill pill--running">CLI</span> {e.actor.slice(4)}</> : e.actor}</td>
                     <td><code className="code-chip">{e.action}</code></td>
                     <td className="small mono truncate" title={e.target ?? undefined}>{e.target ?? <span className="muted">—</span>}</td>
                     <td><span className={`pill pill--${e.outcome}`}>{e.outcome}</span></td>
-                    <td className="small"><span className="mono">{e.sourceIp}</span>{e.userAgent && <span className="muted ua" title={e.userAgent}>{e.userAgent}</span>}</td>
+                    <td className="small">{e.sourceIp === 'cli' ? <span className="mono">{e.userAgent ?? 'pulse'}</span> : <><span className="mono">{e.sourceIp}</span>{e.userAgent && <span className="muted ua" title={e.userAgent}>{e.userAgent}</span>}</>}</td>
                   </tr>
                 ))}
               </tbody>

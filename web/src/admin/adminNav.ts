@@ -1,7 +1,7 @@
 // The portal's navigation, as data: a new page is one entry here plus one <Route> in
 // AdminApp.tsx (the Alerting section's routes live in alerting/AlertingSection.tsx).
 import type { ComponentType } from 'react';
-import { Grid, Layers, Shield } from '../ui/Icons';
+import { Grid, Layers, Shield, Users } from '../ui/Icons';
 import { Bell, BellOff, Sliders, Webhook } from './alerting/icons';
 
 export interface NavItem {
@@ -42,6 +42,7 @@ export const adminNav: NavSection[] = [
   {
     title: 'Security',
     items: [
+      { href: '/accounts', label: 'Admin accounts', icon: Users, matches: (l) => l.startsWith('/accounts') },
       { href: '/audit', label: 'Audit log', icon: Shield, matches: (l) => l.startsWith('/audit') },
     ],
   },

@@ -174,3 +174,16 @@ export interface DeadLetterCount {
   total: number;
   pending: number;
 }
+
+/** GET /api/admin/accounts (admins with the right to manage admins). */
+export interface AdminAccount {
+  id: string;
+  email: string;
+  createdAt: string;
+  lastLoginAt: string | null;
+  disabled: boolean;
+  disabledAt: string | null;
+  canManageAdmins: boolean;
+  /** The signed-in admin. */
+  you: boolean;
+}

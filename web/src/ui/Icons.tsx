@@ -29,6 +29,7 @@ export const Bolt = (p: IconProps) => <Svg {...p}><path d="M13 2.5 4.5 13.5H12l-
 export const Clock = (p: IconProps) => <Svg {...p}><circle cx="12" cy="12" r="9.5" /><path d="M12 7v5l3.2 2" /></Svg>;
 export const Grid = (p: IconProps) => <Svg {...p}><rect x="3.5" y="3.5" width="7" height="7" rx="1.5" /><rect x="13.5" y="3.5" width="7" height="7" rx="1.5" /><rect x="3.5" y="13.5" width="7" height="7" rx="1.5" /><rect x="13.5" y="13.5" width="7" height="7" rx="1.5" /></Svg>;
 export const Shield = (p: IconProps) => <Svg {...p}><path d="M12 2.5 4 5.5v6c0 5 3.4 8.8 8 10 4.6-1.2 8-5 8-10v-6Z" /><path d="m8.5 12 2.5 2.5 4.5-5" /></Svg>;
+export const Users = (p: IconProps) => <Svg {...p}><circle cx="9" cy="8" r="3.5" /><path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.6a3.5 3.5 0 0 1 0 6.8M18.5 14a6.5 6.5 0 0 1 3 6" /></Svg>;
 export const Layers = (p: IconProps) => <Svg {...p}><path d="m12 3 9 5-9 5-9-5Z" /><path d="m3 13 9 5 9-5" /></Svg>;
 export const LogOut = (p: IconProps) => <Svg {...p}><path d="M9.5 20.5h-4a2 2 0 0 1-2-2v-13a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9.5" /></Svg>;
 export const Menu = (p: IconProps) => <Svg {...p}><path d="M4 6.5h16M4 12h16M4 17.5h16" /></Svg>;
