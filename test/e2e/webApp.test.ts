@@ -329,6 +329,32 @@ describe('web app in a browser (e2e)', function () {
       await screenshot(page, '15-admin-operations');
     });
 
+    it('manages admin accounts: adds one, disables it, deletes it, all in the audit log', async () => {
+      const email = `e2e-admin-${Date.now().toString(36)}@example.test`;
+      await page.getByRole('link', { name: 'Admin accounts' }).click();
+      await page.getByRole('heading', { name: 'Admin accounts', level: 1 }).waitFor();
+      const table = page.getByRole('region', { name: 'Admin accounts' });
+      await table.getByRole('row').filter({ hasText: 'you' }).getByText('Manages admins').waitFor();
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Initial password').fill(`pw-${Date.now()}-long-enough`);
+      await page.getByRole('button', { name: 'Add admin' }).click();
+      const row = table.getByRole('row').filter({ hasText: email });
+      await row.getByText('active').waitFor();
+      await page.getByLabel('Email').fill(email); // the same again: the server's 409, next to the form
+      await page.getByLabel('Initial password').fill(`pw-${Date.now()}-long-enough`);
+      await page.getByRole('button', { name: 'Add admin' }).click();
+      await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
+      await row.getByRole('button', { name: 'Disable' }).click();
+      await row.getByRole('button', { name: 'Disable admin' }).click();
+      await row.getByText('disabled').waitFor();
+      await screenshot(page, '15b-admin-accounts');
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await row.getByRole('button', { name: 'Delete for good' }).click();
+      await row.waitFor({ state: 'detached' });
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('cell', { name: 'admin.delete' }).first().waitFor();
+    });
+
     it('works on a phone with the menu in a drawer', async () => {
       await page.setViewportSize({ width: 360, height: 780 });
       await page.getByRole('button', { name: 'Open menu' }).click();
