@@ -31,7 +31,8 @@ const key = (s: string) => createHash('sha256').update(s).digest('hex');
 export function adminLoginLimiter(db: Db, limits: AdminLoginLimits): AdminLoginLimiter {
   const common = { storeClient: db, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, duration: limits.windowMinutes * 60 };
   const byEmail = new RateLimiterPostgres({ ...common, keyPrefix: 'admin-login-email', points: limits.failuresPerEmail });
-  const byIp = new RateLimiterPostgres({ ...common, keyPrefix: 'admin-login-ip', points: limits.failuresPerIp });
+  const ipPrefix = 'admin-login-ip';
+  const byIp = new RateLimiterPostgres({ ...common, keyPrefix: ipPrefix, points: limits.failuresPerIp });
   /** Resolves to null when within the limit, else the seconds to wait. */
   const take = async (limiter: RateLimiterPostgres, k: string): Promise<number | null> => {
     try {
@@ -56,7 +57,7 @@ export function adminLoginLimiter(db: Db, limits: AdminLoginLimits): AdminLoginL
       await byEmail.delete(key(email));
       await byIp.reward(key(ip));
       // Nothing left to count: drop the row, unless a concurrent failure has counted again meanwhile.
-      await db.query('DELETE FROM rate_limits WHERE key = $1 AND points <= 0', [`admin-login-ip:${key(ip)}`]);
+      await db.query('DELETE FROM rate_limits WHERE key = $1 AND points <= 0', [`${ipPrefix}:${key(ip)}`]);
     },
   };
 }

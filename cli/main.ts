@@ -77,7 +77,10 @@ for (const t of tokenCommands) {
     .option('--email <address>', "the user's email (its `email` claim): where alerts about their integrations are mailed")
     .action((subject: string, opts: { ttl: number; email?: string }) => {
       ensureDevSecrets();
-      console.log(t.issue(loadConfig().auth.jwtSecret, subject, opts.ttl, opts.email));
+      const config = loadConfig();
+      // The API refuses a token that lives longer (docs/security.md#user-tokens): say so now.
+      if (opts.ttl > config.auth.userTokenMaxLifetimeSeconds) throw new Error(`--ttl: at most ${config.auth.userTokenMaxLifetimeSeconds} s (USER_TOKEN_MAX_LIFETIME_HOURS)`);
+      console.log(t.issue(config.auth.jwtSecret, subject, opts.ttl, opts.email));
     });
 }
 

@@ -143,7 +143,7 @@ export async function runDemo(): Promise<void> {
   stopOnSignal(rt, [{ stop: () => sim.close() }, { stop: () => target.close() }, { stop: async () => mailbox?.close() }, ...roles]);
 
   // The email claim is where alerts about the demo user's own integrations are mailed.
-  const token = issueUserToken(config.auth.jwtSecret, demoUser, 24 * 3600, `${demoUser}@pulse.demo`);
+  const token = issueUserToken(config.auth.jwtSecret, demoUser, config.auth.userTokenMaxLifetimeSeconds, `${demoUser}@pulse.demo`); // as long as the API accepts
   await seedDemo(rt, api.url, token, target, sim);
   const rows = await demoRows(rt);
   const webBuilt = existsSync(path.join(projectRoot, 'web', 'dist', 'index.html'));
