@@ -38,7 +38,10 @@ describe('admin accounts: CLI and portal', function () {
     expect(created.stdout).to.contain(`created admin ${first.email} (may manage admins)`);
     expect(created.stdout + created.stderr).not.to.contain(first.password);
     manager = await adminSession(pulse, first);
-    const entries = await eventually(async () => (await auditOf('admin.create', operator)).filter((e) => e.target === first.email).length && auditOf('admin.create', operator), 'admin.create audited');
+    const entries = await eventually(async () => {
+      const found = (await auditOf('admin.create', operator)).filter((e) => e.target === first.email);
+      return found.length > 0 && found;
+    }, 'admin.create audited');
     expect(entries[0]).to.include({ actor: operator, target: first.email, outcome: 'success', sourceIp: 'cli', userAgent: 'pulse admin create' });
   });
 

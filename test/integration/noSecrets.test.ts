@@ -121,7 +121,7 @@ describe('no secret leaves Pulse, in any encoding, anywhere it writes', function
     await eventually(async () => (await call('GET', `/api/integrations/${gmail.body.id}/health`)).body?.status === 'green', 'gmail green');
     const firstAccessToken = sim.account(account)!.accessToken;
     sim.setFaults(account, { unauthorized: 'expired' }); // a refresh: a second access token
-    await eventually(() => sim.account(account)!.accessToken !== firstAccessToken, 'token refreshed');
+    await eventually(async () => sim.account(account)!.accessToken !== firstAccessToken, 'token refreshed');
 
     // An HTTP check that fails with a response body holding a secret.
     const http = await call('POST', '/api/integrations', { body: { provider: 'http', displayName: 'Ok', config: { url: `${target.url}/ok` }, checkIntervalSeconds: 1 } });
@@ -147,7 +147,7 @@ describe('no secret leaves Pulse, in any encoding, anywhere it writes', function
     webhookSecret = hook.body.secret; // shown once, in this response only (not scanned)
     expect((await adminCall('POST', '/api/admin/notifications/test', { channel: { type: 'webhook', webhookId: hook.body.id } })).status).to.be.below(300);
     expect((await adminCall('POST', '/api/admin/notifications/test', { channel: { type: 'email', to: ['ops@example.test'] } })).status).to.be.below(300);
-    await eventually(() => receiver.hooks.length > 0 && smtp.mails.length > 0, 'webhook and mail sent');
+    await eventually(async () => receiver.hooks.length > 0 && smtp.mails.length > 0, 'webhook and mail sent');
     expect(receiver.hooks[0]!.verified).to.equal(true);
 
     // A dead letter: bytes no projection can decode.
@@ -162,7 +162,7 @@ describe('no secret leaves Pulse, in any encoding, anywhere it writes', function
     expect(metrics.status).to.equal(200);
     expect(await call('GET', '/metrics', { token: undefined })).to.include({ status: 401 });
 
-    await eventually(() => frames.user.some((f) => f.includes(http.body.id)) && frames.admin.some((f) => f.includes(gmail.body.id)), 'frames on both sockets');
+    await eventually(async () => frames.user.some((f) => f.includes(http.body.id)) && frames.admin.some((f) => f.includes(gmail.body.id)), 'frames on both sockets');
     userWs.ws.close();
     adminWs.ws.close();
 
