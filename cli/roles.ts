@@ -11,6 +11,7 @@ import { requestRate } from '../api/requestRate.js';
 import { createAdminSessions } from '../api/adminSessions.js';
 import { createCredentialStore } from '../platform/credentialStore.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
+import { egressPolicy, providerEgress, systemResolver } from '../platform/egress/index.js';
 import { runProjector } from '../consumers/projector.js';
 import type { Runtime } from '../platform/runtime.js';
 import { readinessProbe } from '../platform/readiness.js';
@@ -121,7 +122,9 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
   const port = typeof address === 'object' && address ? address.port : rt.config.api.port;
   const url = `http://${rt.config.api.host}:${port}`;
   adoptBoundUrl(rt.config, url);
-  const issuers = oauthIssuers(rt.config);
+  // Code exchanges go to the configured token endpoints through the egress policy.
+  const toProviders = providerEgress(rt.config);
+  const issuers = oauthIssuers(rt.config, Date.now, toProviders);
   const oauthSettings = { jwtSecret: rt.config.auth.jwtSecret, publicApiUrl: rt.config.publicApiUrl, issuers };
   const app = createApp({
     ...oauthSettings,
@@ -150,6 +153,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
     evaluatorSettings: evaluatorSettings(rt),
     defaultIntervalSeconds: rt.config.checks.defaultIntervalSeconds,
     minIntervalSeconds: rt.config.checks.minIntervalSeconds,
+    egress: { policy: egressPolicy(rt.config.egress.allow), resolver: systemResolver },
     now: Date.now,
   });
   server.on('request', app);
@@ -165,6 +169,7 @@ export async function startApi(rt: Runtime): Promise<Stoppable & { url: string }
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await producer.close();
+      await toProviders.close();
     },
   };
 }

@@ -29,6 +29,7 @@ const catalog: Record<string, Entry> = {
   connection_refused: (p) => ({ message: `Could not connect: ${p} refused the connection.`, steps: [`Check that ${p} is running.`, 'Check the address and port in the integration settings.'] }),
   connection_reset: (p) => ({ message: `The connection to ${p} was cut off.`, steps: [retryingAutomatically, `If it keeps happening, check ${p} and any proxy in front of it.`] }),
   network_error: (p) => ({ message: `A network problem stopped us from reaching ${p}.`, steps: [retryingAutomatically, `If it lasts, check that ${p} is reachable from the internet.`] }),
+  target_not_allowed: () => ({ message: 'Pulse may not connect to this address: it is not a public address.', steps: ['Use the public address of the service in the integration settings.', 'If it must be checked inside your network, ask your Pulse operator to add its host and port to EGRESS_ALLOW.'] }),
   dns_failure: (p) => ({ message: `The address of ${p} could not be found.`, steps: ['Check the host name in the integration settings for typos.'] }),
   tls_error: (p) => ({ message: `The secure connection to ${p} failed (certificate problem).`, steps: [`Renew or fix ${p}'s TLS certificate.`, 'Check that the URL uses the right host name.'] }),
   unexpected_status: (p) => ({ message: `${cap(p)} answered with an unexpected status.`, steps: ['Check the URL and the expected status in the integration settings.'] }),

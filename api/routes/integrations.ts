@@ -7,6 +7,8 @@ import type { EventProducer } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
 import type { Db } from '../../platform/db.js';
 import { providerChecks, supportedProviders } from '../../producers/checks/index.js';
+import type { ProviderCheck } from '../../producers/checks/provider.js';
+import { judgeTarget, type Egress } from '../../platform/egress/index.js';
 import type { AuthedLocals } from '../auth.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { integrationHealth } from '../readModel.js';
@@ -30,7 +32,12 @@ export interface IntegrationRoutesDeps {
   defaultIntervalSeconds: number;
   minIntervalSeconds: number;
   now: () => number;
+  /** The egress policy (EGRESS_ALLOW) and resolver that judge a check's target when it is saved. */
+  egress: Pick<Egress, 'policy' | 'resolver'>;
 }
+
+/** Same words whatever the range, so a refusal tells nothing about the address beyond "not public". */
+const targetRefused = 'not allowed: Pulse checks public addresses only, unless the operator opens this one with EGRESS_ALLOW';
 
 const providerConfig = z.record(z.string(), z.unknown(), { error: 'must be an object' })
   .meta({ description: "the provider's settings, validated by its own schema (http: `{url, method?, expectStatus?…}`); never credentials" });
@@ -79,10 +86,21 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
   const connectBody = connectIntegrationBody(deps.minIntervalSeconds);
   const patchBody = updateBody(deps.minIntervalSeconds);
 
+  /** 400 on config.url when the check would connect where the egress policy forbids (judged again at every check). */
+  const refuseDisallowedTarget = async (provider: ProviderCheck<any>, config: Record<string, unknown>) => {
+    const url = provider.target?.(config);
+    if (url !== undefined && (await judgeTarget(url, deps.egress)) !== null) {
+      throw new HttpError(400, 'validation_failed', 'invalid body: config.url', { 'config.url': targetRefused });
+    }
+  };
+
   api.post('/', {
     summary: 'Connect an integration',
     description: 'Validates the body and the provider\'s config, then records IntegrationConnected; the first check runs at once. '
-      + 'OAuth providers (gmail, calendar, slack) answer with an `authorizeUrl` instead: the integration exists once the user has granted access.',
+      + 'OAuth providers (gmail, calendar, slack) answer with an `authorizeUrl` instead: the integration exists once the user has granted access. '
+      + 'The `url` of an http or mcp integration must be a public address unless the deployment opens it (EGRESS_ALLOW): an IP literal in any spelling '
+      + '(decimal, octal, hex, IPv4-mapped, NAT64, 6to4…) or a name resolving to loopback, private, link-local or metadata addresses answers 400 on `config.url`. '
+      + 'Checks judge the address again at every connection, so a name that later resolves to such an address fails with `target_not_allowed`.',
     body: connectBody,
     responses: {
       202: { description: 'accepted; `Location` is its health', body: connectAccepted, headers: { Location: '/api/integrations/{id}/health (non-OAuth providers)' } },
@@ -93,6 +111,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     const provider = providerChecks[body.provider];
     if (!provider) throw new HttpError(400, 'validation_failed', 'invalid body: provider', { provider: 'unsupported provider' });
     const config = validate(provider.configSchema, body.config, 'config') as Record<string, unknown>;
+    await refuseDisallowedTarget(provider, config);
     const userId = (res.locals as AuthedLocals).userId;
     const checkIntervalSeconds = body.checkIntervalSeconds ?? deps.defaultIntervalSeconds;
     if (oauthProvider(body.provider)) {
@@ -144,7 +163,8 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
 
   api.patch('/:id', {
     summary: 'Rename, re-time or reconfigure an integration',
-    description: 'At least one of displayName, checkIntervalSeconds, config. A new config is validated by the provider\'s schema.',
+    description: 'At least one of displayName, checkIntervalSeconds, config. A new config is validated by the provider\'s schema, '
+      + 'and its `url` (http, mcp) by the egress policy like at connect (400 on `config.url`).',
     params: idParams,
     body: patchBody,
     responses: { 202: { description: 'accepted; visible once projected', body: accepted } },
@@ -154,6 +174,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): Router {
     const current = await owned(req.params.id, userId);
     const provider = providerChecks[current.provider];
     const config = body.config === undefined ? null : validate(provider?.configSchema ?? z.never(), body.config, 'config') as Record<string, unknown>;
+    if (provider && config) await refuseDisallowedTarget(provider, config);
     const event: LifecycleEvent = {
       type: 'IntegrationUpdated', eventId: randomUUID(), integrationId: current.integrationId, userId, occurredAt: deps.now(),
       displayName: body.displayName ?? null, checkIntervalSeconds: body.checkIntervalSeconds ?? null, config,

@@ -40,13 +40,15 @@ function statusError(status: number, expected: number, retryAfter: string | null
  * Epoch ms when the server's certificate expires, over a separate short connection judged by
  * the egress policy (the request after it is judged again).
  */
-function certificateValidTo(url: URL, signal: AbortSignal, egress: Egress): Promise<number> {
+async function certificateValidTo(url: URL, signal: AbortSignal, egress: Egress): Promise<number> {
   const host = bareAddress(url.hostname);
   const port = urlPort(url);
+  const guard = await egress.socketOptions(host, port);
+  signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     // Not verifying here on purpose: this step only reads the expiry date (the request verifies
     // trust), and an expired certificate must still be readable to report it as expired.
-    const socket = tls.connect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ...egress.socketOptions(host, port) });
+    const socket = tls.connect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ...guard });
     const onAbort = () => socket.destroy();
     signal.addEventListener('abort', onAbort, { once: true });
     const done = (fn: () => void) => { signal.removeEventListener('abort', onAbort); socket.destroy(); fn(); };

@@ -2,7 +2,7 @@
 // where the integration has an app-level token, a Socket Mode connection says hello.
 import { z } from 'zod';
 import WebSocket from 'ws';
-import { urlPort, type Egress } from '../../platform/egress/index.js';
+import { AddressNotAllowed, urlPort, type Egress } from '../../platform/egress/index.js';
 import type { CheckContext, CheckObservation, ProviderCheck } from './provider.js';
 import { CheckFailure, failure, fetchJson, identifier, joinUrl, networkError, requireCredentials, retryAfterSeconds, runSteps, targetNotAllowed, type Json, type Steps } from './providerHttp.js';
 import type { CheckError } from '../../schemas/types.generated.js';
@@ -45,14 +45,16 @@ async function call(ctx: CheckContext, steps: Steps, method: string, token: stri
 
 /**
  * Opens the Socket Mode WebSocket and waits for Slack's hello, then closes it. Slack names the
- * URL, so it is judged like any provider connection: literal hosts here, names at lookup.
+ * URL, so it is judged like any provider connection before the socket opens.
  */
-function awaitHello(url: URL, signal: AbortSignal, egress: Egress): Promise<void> {
-  let guard: ReturnType<Egress['socketOptions']>;
+async function awaitHello(url: URL, signal: AbortSignal, egress: Egress): Promise<void> {
+  let guard: Awaited<ReturnType<Egress['socketOptions']>>;
   try {
-    guard = egress.socketOptions(url.hostname, urlPort(url));
-  } catch {
-    return Promise.reject(new CheckFailure(targetNotAllowed));
+    guard = await egress.socketOptions(url.hostname, urlPort(url));
+  } catch (err) {
+    if (err instanceof AddressNotAllowed) throw new CheckFailure(targetNotAllowed);
+    const code = identifier((err as { code?: string }).code);
+    throw failure('socket_mode_failed', `WebSocket error${code ? ` (${code})` : ''}`);
   }
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url.href, guard as WebSocket.ClientOptions);
@@ -73,11 +75,7 @@ function awaitHello(url: URL, signal: AbortSignal, egress: Egress): Promise<void
     });
     ws.on('unexpected-response', (_req, res) => failed(`WebSocket upgrade refused (HTTP ${res.statusCode})`));
     // The error's text may quote the URL (which carries a ticket): only its code is kept.
-    ws.on('error', (err) => {
-      const code = (err as { code?: string }).code;
-      if (code === 'EADDRNOTALLOWED') settle(targetNotAllowed);
-      else failed(`WebSocket error${identifier(code) ? ` (${code})` : ''}`);
-    });
+    ws.on('error', (err) => failed(`WebSocket error${identifier((err as { code?: string }).code) ? ` (${(err as { code?: string }).code})` : ''}`));
     ws.on('close', (code) => failed(`WebSocket closed before hello (code ${code})`));
   });
 }

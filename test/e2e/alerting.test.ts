@@ -16,7 +16,7 @@ import { ensureWebBuilt } from '../../web/scripts/ensureBuilt.js';
 import { adminSession, createTestAdmin, type AdminCredentials } from '../support/adminSession.js';
 import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
-import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { eventually, startPulse, withReach, type RunningPulse } from '../support/pulse.js';
 import { completeOAuth, simulatorAndSettings, type Simulator } from '../support/simulated.js';
 import { freePort, launchBrowser, openPage, overflowing, screenshot, type WatchedPage } from './support/browser.js';
 import { openFromNav, signInToPortal } from './support/portal.js';
@@ -70,8 +70,8 @@ describe('alerting pages in a browser (e2e)', function () {
       roles: ['projectors', 'worker', 'alerts', 'api'],
       overrides: {
         ...env.overrides,
-        ...simulated.overrides, API_PORT: String(port), PUBLIC_API_URL: url, WEB_APP_URL: url,
-        SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+        ...withReach(simulated.overrides, [receiver.url]), API_PORT: String(port), PUBLIC_API_URL: url, WEB_APP_URL: url,
+        SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1',
       },
     });
     token = issueUserToken(pulse.rt.config.auth.jwtSecret, userId, 3600, 'owner@example.com');

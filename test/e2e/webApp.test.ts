@@ -51,7 +51,7 @@ describe('web app in a browser (e2e)', function () {
     env = await ownEnvironment('e2e_webapp', { MANUAL_CHECK_BURST: '1', MANUAL_CHECK_BURST_SECONDS: '3600' });
     // OAuth sends the browser back to WEB_APP_URL: the API serves the app, so both are its URL,
     // which it derives from the free port it binds (API_PORT=0, URLs not set: cli/roles.ts).
-    pulse = await startPulse({ overrides: { ...simulated.overrides, ...env.overrides, API_PORT: '0' } });
+    pulse = await startPulse({ overrides: { ...simulated.overrides, ...env.overrides, API_PORT: '0' }, reach: [target.url] });
     url = pulse.apiUrl;
     expect([pulse.rt.config.publicApiUrl, pulse.rt.config.webAppUrl], 'PUBLIC_API_URL and WEB_APP_URL must be unset for this suite').to.deep.equal([url, url]);
     token = pulse.tokenFor('e2e-user');

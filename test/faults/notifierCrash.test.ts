@@ -18,6 +18,7 @@ import { aCheck, aFailedCheck } from '../support/checks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { kill, startPulseProcess, type PulseProcess } from '../support/processes.js';
 import { startPulse, type RunningPulse } from '../support/pulse.js';
+import { reachEntries } from '../support/egress.js';
 import { eventually } from '../support/signals.js';
 import { readTopic } from '../support/topicReader.js';
 
@@ -38,7 +39,7 @@ describe('faults: notifier SIGKILLed between delivery and record', function () {
   const processes = new Set<PulseProcess>();
 
   const settings = (): Record<string, string> => ({
-    ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+    ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), EGRESS_ALLOW: reachEntries([receiver.url]),
     ALERT_DIGEST_SECONDS: String(DIGEST_SECONDS), ALERT_TICK_SECONDS: '1',
     // The held delivery must not time out and be retried before the kill.
     WEBHOOK_TIMEOUT_MS: '60000',

@@ -107,7 +107,7 @@ describe('admin real-time subscriptions (/api/admin/ws)', function () {
   before(async () => {
     target = await startHttpTarget();
     env = await ownEnvironment('admin-realtime', { MANUAL_CHECK_BURST_SECONDS: '1' });
-    pulse = await startPulse({ overrides: env.overrides });
+    pulse = await startPulse({ overrides: env.overrides, reach: [target.url] });
     adminUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/api/admin/ws`;
     userUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/ws`;
     alice = pulse.tokenFor('art-alice');

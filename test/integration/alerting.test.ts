@@ -12,6 +12,7 @@ import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { reachEntries } from '../support/egress.js';
 import { kill, seededRandom, startPulseProcess, type PulseProcess } from '../support/processes.js';
 import { caughtUp, endOffsets } from '../support/signals.js';
 import { decodeAll, readTopic } from '../support/topicReader.js';
@@ -56,7 +57,7 @@ describe('alerting', function () {
   });
 
   function alertingSettings(): Record<string, string> {
-    return { ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '2', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
+    return { ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '2', ALERT_TICK_SECONDS: '1', EGRESS_ALLOW: reachEntries([receiver.url]) };
   }
 
   const publish = async (events: (HealthChecked | LifecycleEvent)[]) => {

@@ -8,7 +8,7 @@ import { issueUserToken } from '../../api/auth.js';
 import { adminSession } from '../support/adminSession.js';
 import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
-import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { eventually, startPulse, withReach, type RunningPulse } from '../support/pulse.js';
 import { completeOAuth, connect, simulatorAndSettings, type Simulator } from '../support/simulated.js';
 
 describe('alerting on a real provider fault', function () {
@@ -28,7 +28,7 @@ describe('alerting on a real provider fault', function () {
     sim = simulated.sim;
     pulse = await startPulse({
       roles: ['projectors', 'worker', 'alerts', 'api'],
-      overrides: { ...env.overrides, ...simulated.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
+      overrides: { ...env.overrides, ...withReach(simulated.overrides, [receiver.url]), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1' },
     });
   });
 

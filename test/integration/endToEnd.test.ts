@@ -12,7 +12,7 @@ describe('walking skeleton, end to end (API → Kafka → worker → Kafka → p
 
   before(async () => {
     target = await startHttpTarget();
-    pulse = await startPulse();
+    pulse = await startPulse({ reach: [target.url] });
     alice = pulse.tokenFor('alice');
   });
   after(async () => {

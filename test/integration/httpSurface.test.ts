@@ -12,7 +12,7 @@ describe('HTTP surface: probes, headers, path variants', function () {
 
   before(async () => {
     target = await startHttpTarget();
-    pulse = await startPulse();
+    pulse = await startPulse({ reach: [target.url] });
     owner = pulse.tokenFor('surface-owner');
     id = (await pulse.api('POST', '/api/integrations', { token: owner, body: { provider: 'http', displayName: 'Surface', config: { url: `${target.url}/s` }, checkIntervalSeconds: 3600 } })).body.id;
     // Its first (automatic) check is in, so no check of it is due for an hour.

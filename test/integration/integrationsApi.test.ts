@@ -24,7 +24,7 @@ describe('user integrations API: list, update, delete, history', function () {
   before(async () => {
     target = await startHttpTarget();
     target.set('down', { status: 503 });
-    pulse = await startPulse();
+    pulse = await startPulse({ reach: [target.url] });
     token = pulse.tokenFor('list-user');
     for (const [name, path] of [['Alpha', 'up'], ['Bravo', 'down'], ['Charlie', 'up']] as const) {
       const r = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: name, config: { url: `${target.url}/${path}` }, checkIntervalSeconds: 1 } });

@@ -14,7 +14,7 @@ describe('manual check ("check now")', function () {
   before(async () => {
     target = await startHttpTarget();
     // One manual check per hour: the rate limit holds however long the machine takes.
-    pulse = await startPulse({ overrides: { MANUAL_CHECK_BURST_SECONDS: '3600' } });
+    pulse = await startPulse({ overrides: { MANUAL_CHECK_BURST_SECONDS: '3600' }, reach: [target.url] });
     token = pulse.tokenFor('manual-user');
     const created = await pulse.api('POST', '/api/integrations', { token, body: { provider: 'http', displayName: 'Manual', config: { url: `${target.url}/manual` }, checkIntervalSeconds: 3600 } });
     id = created.body.id;

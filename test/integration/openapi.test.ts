@@ -75,7 +75,7 @@ describe('OpenAPI document (/api/openapi.json)', function () {
       return handle.apply(this, args);
     };
     try {
-      pulse = await startPulse();
+      pulse = await startPulse({ reach: [target.url] });
     } finally {
       proto.handle = handle;
     }

@@ -131,7 +131,7 @@ describe('real-time health over WebSocket (/ws)', function () {
   before(async () => {
     target = await startHttpTarget();
     env = await ownEnvironment('realtime');
-    pulse = await startPulse({ overrides: env.overrides, logs: { level: 'debug', destination: new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }) } });
+    pulse = await startPulse({ overrides: env.overrides, reach: [target.url], logs: { level: 'debug', destination: new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }) } });
     wsUrl = `${pulse.apiUrl.replace(/^http/, 'ws')}/ws`;
     const run = randomBytes(3).toString('hex');
     alice = pulse.tokenFor(`rt-alice-${run}`);

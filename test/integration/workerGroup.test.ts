@@ -10,6 +10,7 @@ import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js'
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
 import { kill, startPulseProcess, type PulseProcess } from '../support/processes.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
+import { reachEntries } from '../support/egress.js';
 
 interface Worker {
   proc: PulseProcess;
@@ -31,7 +32,7 @@ describe('check workers share the integrations (consumer group) and take over fr
   before(async () => {
     env = await ownEnvironment('worker group');
     target = await startHttpTarget();
-    pulse = await startPulse({ roles: ['api'], overrides: env.overrides });
+    pulse = await startPulse({ roles: ['api'], overrides: env.overrides, reach: [target.url] });
   });
   after(async () => {
     for (const w of workers) await kill(w.proc, 'SIGTERM');
@@ -41,7 +42,7 @@ describe('check workers share the integrations (consumer group) and take over fr
   });
 
   function startWorker(): Worker {
-    const w: Worker = { proc: startPulseProcess(['worker'], { ...env.overrides, LOG_LEVEL: 'debug' }), checks: new Map() };
+    const w: Worker = { proc: startPulseProcess(['worker'], { ...env.overrides, EGRESS_ALLOW: reachEntries([target.url]), LOG_LEVEL: 'debug' }), checks: new Map() };
     w.proc.onLog((line) => {
       if (line.msg === 'check published') {
         const id = line.integrationId as string;

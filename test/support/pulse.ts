@@ -3,6 +3,7 @@ import { issueUserToken } from '../../api/auth.js';
 import { startAlerting, startApi, startProjectors, startWorker, type Stoppable } from '../../cli/roles.js';
 import { loadConfig } from '../../platform/config.js';
 import { createRuntime, type Runtime } from '../../platform/runtime.js';
+import { reachEntries } from './egress.js';
 
 export interface RunningPulse {
   rt: Runtime;
@@ -26,11 +27,22 @@ export interface StartOptions {
   logs?: { destination: NodeJS.WritableStream; level: string };
   /** Settings for this instance on top of the test run's (e.g. provider URLs of a simulator). */
   overrides?: Record<string, string>;
+  /**
+   * Local targets this instance's checks (and webhooks) may reach: exactly their host:port is
+   * added to EGRESS_ALLOW, as a deployment would open what it monitors. Everything else private stays refused.
+   */
+  reach?: string[];
+}
+
+/** The overrides plus EGRESS_ALLOW for `reach` (merged with any EGRESS_ALLOW already there). */
+export function withReach(overrides: Record<string, string> = {}, reach: readonly string[] = []): Record<string, string> {
+  if (!reach.length) return overrides;
+  return { ...overrides, EGRESS_ALLOW: [overrides.EGRESS_ALLOW, reachEntries(reach)].filter(Boolean).join(',') };
 }
 
 export async function startPulse(opts: StartOptions = {}): Promise<RunningPulse> {
   const roles = opts.roles ?? ['projectors', 'worker', 'api'];
-  const config = loadConfig(undefined, opts.overrides);
+  const config = loadConfig(undefined, withReach(opts.overrides, opts.reach));
   if (opts.logs) config.logLevel = opts.logs.level as typeof config.logLevel;
   const rt = createRuntime(config, 'pulse-test', opts.logs?.destination as never);
   const started: Stoppable[] = [];

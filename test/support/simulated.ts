@@ -3,6 +3,7 @@ import { startSimulator } from '../../simulator/providerSimulator.js';
 import type { Simulator, SimProvider } from '../../simulator/types.js';
 import { followConsent } from '../../simulator/consent.js';
 import type { RunningPulse } from './pulse.js';
+import { reachEntries } from './egress.js';
 
 export type { Simulator };
 
@@ -16,6 +17,9 @@ export async function simulatorAndSettings(): Promise<{ sim: Simulator; override
       GOOGLE_OAUTH_AUTHORIZE_URL: `${sim.url}/o/oauth2/v2/auth`,
       SLACK_API_BASE_URL: `${sim.url}/api`,
       SLACK_OAUTH_AUTHORIZE_URL: `${sim.url}/slack/oauth/v2/authorize`,
+      // The provider endpoints above are opened implicitly; this opens the simulator's MCP
+      // servers (user targets) — its host:port only.
+      EGRESS_ALLOW: reachEntries([sim.url]),
     },
   };
 }

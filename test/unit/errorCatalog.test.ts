@@ -20,4 +20,10 @@ describe('error catalog', () => {
     }
     expect(adviceFor('token_revoked', 'slack').message).to.contain('Slack');
   });
+
+  it('answers a refused target the same way whatever the provider, pointing at EGRESS_ALLOW', () => {
+    const advice = adviceFor('target_not_allowed', 'mcp');
+    expect(advice).to.deep.equal({ ...adviceFor('target_not_allowed', 'http'), docsPath: 'troubleshooting.md#target_not_allowed' });
+    expect(advice.steps.join(' ')).to.contain('EGRESS_ALLOW');
+  });
 });

@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../../platform/config.js';
 import { createRuntime, prepare, type Runtime } from '../../../platform/runtime.js';
 import { topicSpecs } from '../../../platform/topics.js';
 import { startHttpTarget, type HttpTarget } from '../../../simulator/httpTarget.js';
+import { reachEntries } from '../../support/egress.js';
 import { startPulseProcess, kill, type PulseProcess } from '../../support/processes.js';
 import { caughtUp } from '../../support/signals.js';
 import { readTopic } from '../../support/topicReader.js';
@@ -84,6 +85,9 @@ export interface CheckLoad {
  */
 export async function connectCheckLoad(s: Scenario, count: number, intervalSeconds: number): Promise<CheckLoad> {
   const target = await startHttpTarget();
+  // Processes started from now on may check exactly this target (EGRESS_ALLOW), as a deployment
+  // would open what it monitors; every other loopback port stays refused.
+  s.overrides.EGRESS_ALLOW = [s.overrides.EGRESS_ALLOW, reachEntries([target.url])].filter(Boolean).join(',');
   const integrations = Array.from({ length: count }, () => randomUUID());
   const producer = await s.rt.kafka.producer();
   try {
