@@ -4,7 +4,7 @@
 // Who may scrape (docs/security.md#metrics): with METRICS_TOKEN set, only a request carrying
 // `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time), on the API port and on
 // the probe port alike. Without it the API port — the public one — does not serve /metrics at
-// all (404, as for any unknown path), while the probe port of other roles, internal by
+// all (404 not_found), while the probe port of other roles, internal by
 // deployment, serves it to whoever reaches it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
@@ -42,7 +42,7 @@ export function metricsRoute(deps: DeadLetterDeps & { processMetrics?: Registry;
   });
   return async (req, res, next) => {
     const access = metricsAccess(deps.metricsToken, req.get('authorization'), 'hidden');
-    if (access === 'hidden') return next(new HttpError(404, 'not_found', 'no such route'));
+    if (access === 'hidden') return next(new HttpError(404, 'not_found', 'metrics are not served on this port'));
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       return next(new HttpError(401, 'unauthenticated', 'a valid metrics bearer token is required'));

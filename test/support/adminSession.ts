@@ -19,10 +19,13 @@ export interface AdminCall {
   csrfToken: string;
 }
 
-/** A fresh admin account with a random password (unique email per call unless given). */
-export async function createTestAdmin(pulse: RunningPulse, email = `admin-${randomBytes(4).toString('hex')}@example.test`): Promise<AdminCredentials> {
+/**
+ * A fresh admin account with a random password (unique email per call unless given). It may
+ * manage admins unless told otherwise, like every admin before that right existed.
+ */
+export async function createTestAdmin(pulse: RunningPulse, email = `admin-${randomBytes(4).toString('hex')}@example.test`, opts: { canManageAdmins?: boolean } = {}): Promise<AdminCredentials> {
   const password = `pw-${randomBytes(12).toString('base64url')}`;
-  await createAdminAccount(pulse.rt.db, email, password);
+  await createAdminAccount(pulse.rt.db, email, password, { canManageAdmins: opts.canManageAdmins ?? true });
   return { email, password };
 }
 
