@@ -99,7 +99,11 @@ export function createAdminSessions(db: Db, settings: AdminSessionSettings) {
       return { csrfToken: csrfFor(id) };
     },
 
-    /** The live session the request's cookie names (and marks it seen), or null. Also takes a WebSocket upgrade request. */
+    /**
+     * The live session the request's cookie names (and marks it seen), or null. Also takes a
+     * WebSocket upgrade request. A disabled account has no live session, even one created by a
+     * login whose password check finished just after the disable committed.
+     */
     async lookup(req: { headers: IncomingHttpHeaders }): Promise<AdminSession | null> {
       const value = cookieValue(req);
       if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
@@ -111,6 +115,7 @@ export function createAdminSessions(db: Db, settings: AdminSessionSettings) {
             AND s.expires_at > now()
             AND s.last_seen_at > now() - make_interval(mins => $2)
             AND s.created_at > a.sessions_valid_after
+            AND a.disabled_at IS NULL
          RETURNING s.admin_id, a.email`,
         [id, settings.sessionIdleMinutes],
       );
@@ -128,7 +133,8 @@ export function createAdminSessions(db: Db, settings: AdminSessionSettings) {
           WHERE s.id = ANY($1)
             AND s.expires_at > now()
             AND s.last_seen_at > now() - make_interval(mins => $2)
-            AND s.created_at > a.sessions_valid_after`,
+            AND s.created_at > a.sessions_valid_after
+            AND a.disabled_at IS NULL`,
         [ids, settings.sessionIdleMinutes],
       );
       return new Set(rows.map((r) => r.id as string));
