@@ -11,6 +11,7 @@ import { issueUserToken } from '../api/auth.js';
 import { oauthLinks } from '../api/oauth.js';
 import { ensureStackUp } from '../deploy/stack/index.js';
 import { loadConfig, projectRoot, stackDir } from '../platform/config.js';
+import { originEntry } from '../platform/egress/index.js';
 import { createRuntime, prepare, type Runtime } from '../platform/runtime.js';
 import { oauthIssuers } from '../producers/oauth/index.js';
 import { followConsent } from '../simulator/consent.js';
@@ -125,6 +126,9 @@ export async function runDemo(): Promise<void> {
     GOOGLE_OAUTH_AUTHORIZE_URL: `${sim.url}/o/oauth2/v2/auth`,
     SLACK_API_BASE_URL: `${sim.url}/api`,
     SLACK_OAUTH_AUTHORIZE_URL: `${sim.url}/slack/oauth/v2/authorize`,
+    // The demo's checks reach exactly the simulator (its MCP servers) and the HTTP target — their
+    // host:port, not the loopback range — on top of whatever EGRESS_ALLOW the environment gives.
+    EGRESS_ALLOW: [...given.egress.allow, originEntry(sim.url), originEntry(target.url)].join(','),
   };
   const defaults = loadConfig(undefined, providerUrls);
   const port = await availablePort(defaults.api.port, defaults.api.host);
@@ -163,6 +167,7 @@ ${web}
   Simulator   ${sim.url}  (Google, Slack and MCP stand-ins)
   Alert mail  ${mailbox ? `${path.relative(process.cwd(), mailDir)}/*.eml (a local SMTP server on port ${mailbox.port})` : `via ${config.alerting.smtp.host}:${config.alerting.smtp.port}`}
   HTTP target ${target.url}
+  Egress      public addresses + ${config.egress.allow.join(', ')} (EGRESS_ALLOW; docs/security.md#egress-policy)
   Logs        ${path.relative(process.cwd(), logFile)} (JSON)
 
 Look at an integration:
