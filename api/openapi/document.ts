@@ -50,7 +50,7 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const errorContent = { 'application/json': { schema: errorRef } };
 
 const standardResponses = {
-  ValidationFailed: { description: '`validation_failed`: `error.fields` names each bad field (dotted path, e.g. `config.url`) and what is wrong', content: errorContent },
+  ValidationFailed: { description: '`validation_failed`: `error.fields` names each bad field (dotted path, e.g. `config.url`) and what is wrong. Every operation refuses U+0000 in any path, query or body string (and line breaks in URLs, e-mail addresses and headers)', content: errorContent },
   Unauthenticated: { description: '`unauthenticated`: no valid credentials for this side of the API (user routes take only a user bearer token, admin routes only an admin session)', content: errorContent },
   CsrfFailed: { description: `\`csrf_failed\`: the \`${csrfHeader}\` header is missing or not this session's token (audited as \`csrf.rejected\`)`, content: errorContent },
   NotFound: { description: '`not_found`: no such resource — or one that is not yours, indistinguishably', content: errorContent },
@@ -88,7 +88,8 @@ function operationObject(op: MountedOperation) {
   if (op.query) for (const p of propertiesOf(jsonSchemaOf(op.query, 'input'))) parameters.push(param(p.name, 'query', p.schema, p.required));
 
   const responses: Record<string, unknown> = {};
-  if (op.query || op.body) responses['400'] = { $ref: '#/components/responses/ValidationFailed' };
+  // Every operation: the input rules (api/inputGuard.ts) apply to any path, query and body.
+  responses['400'] = { $ref: '#/components/responses/ValidationFailed' };
   if (op.auth !== 'none') responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
   if (op.auth === 'admin' && writes.has(op.method)) responses['403'] = { $ref: '#/components/responses/CsrfFailed' };
   if (op.pathParams.length) responses['404'] = { $ref: '#/components/responses/NotFound' };

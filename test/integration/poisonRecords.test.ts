@@ -50,10 +50,10 @@ describe('records with U+0000 from other producers (no poison records)', functio
     env = await ownEnvironment('poison');
     target = await startHttpTarget();
     smtp = await startSmtp();
-    const targetHost = new URL(target.url).host;
     pulse = await startPulse({
       roles: ['projectors', 'worker', 'alerts', 'api'],
-      overrides: { ...env.overrides, EGRESS_ALLOW: targetHost, ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1',
+      reach: [target.url],
+      overrides: { ...env.overrides, ALERT_DIGEST_SECONDS: '1', ALERT_TICK_SECONDS: '1',
         ALERT_ADMIN_EMAILS: 'ops@example.test', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) },
     });
     token = pulse.tokenFor(owner);
