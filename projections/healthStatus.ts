@@ -13,7 +13,7 @@ export interface StatusRules {
 }
 
 /** Errors that only the user can fix: red at once, no point waiting for retries. */
-export const userMustAct = new Set(['unauthorized', 'forbidden', 'invalid_config', 'token_revoked', 'token_expired', 'scope_missing', 'write_permission_missing']);
+export const userMustAct = new Set(['unauthorized', 'forbidden', 'invalid_config', 'token_revoked', 'token_expired', 'scope_missing', 'write_permission_missing', 'target_not_allowed']);
 
 /** The provider is holding us back, not failing: degraded (yellow) however long it lasts. */
 const heldBack = new Set(['rate_limited', 'quota_exceeded']);

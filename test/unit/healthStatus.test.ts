@@ -29,7 +29,7 @@ describe('status rules', () => {
   });
 
   it('is red at once when only the user can fix it', () => {
-    for (const code of ['unauthorized', 'forbidden', 'invalid_config']) {
+    for (const code of ['unauthorized', 'forbidden', 'invalid_config', 'target_not_allowed']) {
       expect(statusFromCheck(aFailedCheck(code), 1, rules), code).to.equal('red');
     }
   });
