@@ -12,6 +12,7 @@ import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { findLeaks, type Secret } from '../support/secretScan.js';
 import { simulatorAndSettings, type Simulator } from '../support/simulated.js';
 import { readTopic } from '../support/topicReader.js';
+import { reachEntries } from '../support/egress.js';
 
 type Mailbox = Awaited<ReturnType<typeof startSmtp>>;
 
@@ -63,8 +64,8 @@ describe('no secret leaves Pulse, in any encoding, anywhere it writes', function
       ...simulated.overrides,
       METRICS_TOKEN: metricsToken,
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_PASSWORD: smtpPassword,
-      // The checked target, the simulator and the webhook receiver are all on loopback.
-      EGRESS_ALLOW: '127.0.0.1', WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+      // Exactly the checked target, the simulator and the webhook receiver, as in production.
+      EGRESS_ALLOW: reachEntries([target.url, sim.url, receiver.url]),
       MIN_CHECK_INTERVAL_SECONDS: '1', ALERT_DIGEST_SECONDS: '0',
     });
     pulse = await startPulse({
