@@ -30,6 +30,11 @@ export const errorBody = z.object({
 
 export const notFound = (what = 'integration') => new HttpError(404, 'not_found', `${what} not found`);
 
+/** Adds a field's first message; `constructor` and `__proto__` are field names like any other (an own property, never the prototype). */
+export function nameField(fields: Record<string, string>, key: string, message: string): void {
+  if (!Object.hasOwn(fields, key)) Object.defineProperty(fields, key, { value: message, enumerable: true, writable: true, configurable: true });
+}
+
 /** Parses with zod or throws a 400 naming every bad field, e.g. `{"config.url": "must be an http(s) URL"}`. */
 export function validate<T>(schema: z.ZodType<T>, input: unknown, where = 'body'): T {
   const parsed = schema.safeParse(input);
@@ -37,7 +42,7 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown, where = 'body'
   const fields: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.length ? issue.path.join('.') : where;
-    fields[key] ??= issue.message;
+    nameField(fields, key, issue.message);
   }
   throw new HttpError(400, 'validation_failed', `invalid ${where}: ${Object.keys(fields).join(', ')}`, fields);
 }
@@ -61,6 +66,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
       return;
     }
+    // body-parser (bad JSON, too large, unsupported charset) and the router (a path that is not
+    // valid percent-encoding) carry a 4xx status; their messages may echo input, so never shown.
+    // First: they have no SQLSTATE either, and are not a database that went away.
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status < 500) {
+      const { code, message, fields } = clientFault(err, status);
+      res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
+      return;
+    }
     // Kafka, the registry or Postgres could not take it: nothing was recorded, so say "later",
     // never a 202 for a fact that was not acknowledged.
     const unavailable = err instanceof DependencyUnavailable ? err.dependency : isTransientDbError(err) ? 'postgres' : undefined;
@@ -69,14 +83,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
         error: { code: 'temporarily_unavailable', message: `Pulse cannot ${req.method === 'GET' ? 'answer' : 'record this'} right now (${unavailable} is unavailable). Try again in a few seconds.` },
       });
-      return;
-    }
-    // body-parser (bad JSON, too large, unsupported charset) and the router (a path that is not
-    // valid percent-encoding) carry a 4xx status; their messages may echo input, so never shown.
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status < 500) {
-      const { code, message, fields } = clientFault(err, status);
-      res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
       return;
     }
     log.error({ err: { message: err?.message, name: err?.name }, method: req.method, path: req.path }, 'request failed');

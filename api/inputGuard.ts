@@ -4,7 +4,7 @@
 // address would split what Pulse later sends. Refused with a 400 naming the field, in the same
 // shape as every other validation error.
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { HttpError, nameField } from './errors.js';
 
 /** Deeper than any real request; bounds the walk (and everything after it) on hostile nesting. */
 export const maxDepth = 20;
@@ -80,7 +80,7 @@ export function inputRuleViolation(parts: Partial<Record<Where, unknown>>): Http
     const bad = unsafeFields(parts[where]);
     if (!bad.length) continue;
     const fields: Record<string, string> = {};
-    for (const { field, message } of bad) fields[field || where] ??= message;
+    for (const { field, message } of bad) nameField(fields, field || where, message);
     return new HttpError(400, 'validation_failed', `invalid ${where}: ${Object.keys(fields).join(', ')}`, fields);
   }
   return null;

@@ -91,10 +91,10 @@ export function oauthRoutes(deps: OAuthDeps): Router {
     try {
       state = stateClaims.parse(jwt.verify(q.state, deps.jwtSecret, { algorithms: ['HS256'], audience: 'pulse-oauth', issuer: 'pulse' }));
     } catch {
-      throw new HttpError(400, 'invalid_state', 'this sign-in link is invalid or has expired; start again from Pulse');
+      throw new HttpError(400, 'invalid_state', 'this sign-in link is invalid or has expired; start again from Pulse', { state: 'is invalid or has expired' });
     }
     const provider = oauthProvider(state.provider);
-    if (!provider) throw new HttpError(400, 'invalid_state', 'unknown provider');
+    if (!provider) throw new HttpError(400, 'invalid_state', 'unknown provider', { state: 'names a provider without OAuth' });
     if (q.error || !q.code) {
       res.redirect(302, back(state.integrationId, `oauthError=${encodeURIComponent(q.error ?? 'no_code')}`));
       return;

@@ -133,7 +133,10 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     summary: 'Send a test notification',
     description: 'Sends a clearly labelled test alert to an email list or a webhook now and reports the outcome (never the receiver\'s response). Audited as `notification.test`.',
     body: testBody,
-    responses: { 200: { description: 'what happened', body: z.object({ outcome: z.enum(['sent', 'failed']), attempts: z.number().int(), reason: z.string().nullable() }) } },
+    responses: {
+      200: { description: 'what happened', body: z.object({ outcome: z.enum(['sent', 'failed']), attempts: z.number().int(), reason: z.string().nullable() }) },
+      404: '`not_found`: no such webhook',
+    },
   }, async (req, res) => {
     const { channel } = validate(testBody, req.body ?? {});
     const t = testTransition(deps.now());

@@ -78,5 +78,8 @@ describe('input rules (api/inputGuard.ts)', () => {
     expect(inputRuleViolation({ path: { id: 'a\u0000' } })!.fields).to.deep.equal({ id: 'must not contain NUL (U+0000)' });
     expect(inputRuleViolation({ body: '\u0000' })!.fields).to.deep.equal({ body: 'must not contain NUL (U+0000)' });
     expect(inputRuleViolation({ path: {}, query: {}, body: { ok: 'fine' } })).to.equal(null);
+    // Names a prototype's property would shadow are fields like any other.
+    expect(JSON.stringify(inputRuleViolation({ query: { constructor: '\u0000' } })!.fields)).to.equal('{"constructor":"must not contain NUL (U+0000)"}');
+    expect(JSON.stringify(inputRuleViolation({ body: JSON.parse('{"__proto__":"\\u0000"}') })!.fields)).to.equal('{"__proto__":"must not contain NUL (U+0000)"}');
   });
 });
