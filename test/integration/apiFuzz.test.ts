@@ -80,7 +80,8 @@ describe('API fuzz: every documented operation, generated and hostile input', fu
     pulse = await startPulse({
       roles: ['projectors', 'api'],
       reach: [target.url],
-      overrides: { ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MANUAL_CHECK_BURST: '1000', MANUAL_CHECK_HOURLY: '10000' },
+      overrides: { ...env.overrides, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MANUAL_CHECK_BURST: '1000', MANUAL_CHECK_HOURLY: '10000',
+        USER_REQUESTS_PER_MINUTE: '1000000', ADMIN_REQUESTS_PER_MINUTE: '1000000', MAX_INTEGRATIONS_PER_USER: '100000' },
     });
     const token = pulse.tokenFor(`fuzz-${randomUUID()}`);
     admin = await adminSession(pulse);
