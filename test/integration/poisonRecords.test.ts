@@ -4,7 +4,6 @@
 // integrations exist — the owner sees the integration listed and checked, and can delete it.
 // Its own environment: the alert evaluator and the default rules see every integration in it.
 import { expect } from 'chai';
-import kafkajs from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { ruleSavedEvent } from '../../alerting/eventMapping.js';
 import type { AdminActionPerformed, HealthChecked, LifecycleEvent, PulseEvent } from '../../platform/events.js';
@@ -13,18 +12,12 @@ import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js'
 import { startSmtp } from '../support/alertSinks.js';
 import { aFailedCheck } from '../support/checks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';
+import { partitionOf } from '../support/kafkaPartitions.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { caughtUp, endOffsets } from '../support/signals.js';
 import { readTopic } from '../support/topicReader.js';
 
 const NUL = '\u0000';
-
-/** The partition Kafka's default partitioner (the one Pulse's producers use) picks for `key`. */
-function partitionOf(key: string, partitions: number): number {
-  const partitioner = kafkajs.Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-  return partitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
-}
 
 /** Produces events as a foreign producer would: straight to Kafka, no API in between. */
 async function produce(rt: Runtime, topic: string, events: PulseEvent[]): Promise<void> {
