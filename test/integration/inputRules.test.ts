@@ -109,6 +109,23 @@ describe('input rules on every route (NUL, CR/LF)', function () {
     }
   });
 
+  it("answers Express's own refusals in the same shape, as the client's fault (never 503 'postgres is unavailable')", async () => {
+    const path = await pulse.api('GET', '/api/integrations/%E0%A4%A/health', { token });
+    expect(path.status, path.text).to.equal(400);
+    expect(path.body.error).to.deep.include({ code: 'validation_failed', fields: { path: 'is not valid percent-encoding' } });
+    for (const text of ['{"displayName":', '"a bare string"', '[1,']) {
+      const body = await pulse.api('POST', '/api/integrations', { token, body: text });
+      expect(body.status, `${text} → ${body.text}`).to.equal(400);
+      expect(body.body.error.fields, text).to.have.property('body');
+    }
+    const latin1 = await pulse.api('POST', '/api/integrations', { token, body: '{}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1.status, latin1.text).to.equal(415);
+    expect(latin1.body.error.code).to.equal('unsupported_media_type');
+    const huge = await pulse.api('POST', '/api/integrations', { token, body: { displayName: 'x'.repeat(70_000) } });
+    expect(huge.status).to.equal(413);
+    expect(huge.body.error.code).to.equal('payload_too_large');
+  });
+
   it('takes line breaks in free text (a note, a name): refused there only by the route\'s own rules', async () => {
     const ack = await admin('POST', `/api/admin/alerts/${randomUUID()}/ack`, { body: { note: 'first line\r\nsecond line' } });
     expect(ack.status, ack.text).to.equal(404); // no such alert: the note itself was fine
