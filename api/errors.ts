@@ -53,7 +53,7 @@ function clientFault(err: { type?: unknown }, status: number): { code: string; m
   if (status === 413) return { code: 'payload_too_large', message: 'request body too large' };
   if (status === 415) return { code: 'unsupported_media_type', message: 'send the body as UTF-8 JSON without content encoding' };
   // body-parser names its errors (`entity.parse.failed`…); a 400 without a type comes from serving a path.
-  if (status === 400 && typeof err.type === 'string') return { code: 'validation_failed', message: 'invalid body: body', fields: { body: 'is not valid JSON (an object or an array)' } };
+  if (status === 400 && typeof err.type === 'string') return { code: 'bad_request', message: 'malformed request body', fields: { body: 'is not valid JSON (an object or an array)' } };
   if (status === 400) return { code: 'validation_failed', message: 'invalid path', fields: { path: 'is not a valid path' } };
   return { code: 'bad_request', message: 'the request cannot be read' };
 }
