@@ -2,6 +2,7 @@
 // frames built as JSON strings. Error messages name fields, never echo what the client sent.
 import { z } from 'zod';
 import { supportedProviders } from '../../producers/checks/index.js';
+import { unsafeFields } from '../inputGuard.js';
 import type { LiveHealth } from '../readModel.js';
 
 const integrationIds = z.array(z.string().min(1).max(100)).min(1).max(1000);
@@ -37,6 +38,9 @@ export function parseClientFrame(data: string): Parsed {
   } catch {
     return { ok: false, error: errorFrame('bad_request', 'frames must be JSON text') };
   }
+  // NUL and friends never reach Postgres (ids are looked up there): the REST routes' rule.
+  const unsafe = unsafeFields(json);
+  if (unsafe.length) return { ok: false, error: errorFrame('bad_request', `invalid frame: ${unsafe.map((u) => u.field).join(', ')}`) };
   const parsed = clientFrame.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || i.code))];

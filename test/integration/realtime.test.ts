@@ -252,7 +252,8 @@ describe('real-time health over WebSocket (/ws)', function () {
   it('answers a malformed frame with an error frame and stays usable', async () => {
     const c = await open();
     for (const bad of ['not json', '{"type":"subscribe"}', '{"type":"subscribe","all":true,"integrationIds":["x"]}', '{"type":"dance"}',
-      '{"type":"resume","since":"yesterday"}', '{"type":"subscribe","integrationIds":"x"}', '[]', 'null']) {
+      '{"type":"resume","since":"yesterday"}', '{"type":"subscribe","integrationIds":"x"}', '[]', 'null',
+      '{"type":"subscribe","integrationIds":["a\\u0000b"]}']) {
       c.send(bad);
       const err = await c.next((f) => f.type === 'error', `error for ${bad}`);
       expect(err.code).to.equal('bad_request');
