@@ -1,18 +1,11 @@
 import { expect } from 'chai';
-import kafkajs from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { LifecycleEvent } from '../../platform/events.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
+import { partitionOf } from '../support/kafkaPartitions.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';
 import { caughtUp } from '../support/signals.js';
 import { readTopic } from '../support/topicReader.js';
-
-/** The partition Kafka's default partitioner (the one Pulse's producers use) picks for `key`. */
-function partitionOf(key: string, partitions: number): number {
-  const partitioner = kafkajs.Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-  return partitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
-}
 
 describe('user integrations API: list, update, delete, history', function () {
   this.timeout(60_000);
