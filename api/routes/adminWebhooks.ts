@@ -82,7 +82,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
 
   api.post('/webhooks', {
     summary: 'Create a webhook',
-    description: 'Returns the signing secret ONCE (Standard Webhooks, `whsec_…`). Private, loopback and link-local targets are refused unless allow-listed (WEBHOOK_ALLOW_PRIVATE); names are checked again on every delivery. Audited as `webhook.create`.',
+    description: 'Returns the signing secret ONCE (Standard Webhooks, `whsec_…`). Private, loopback and link-local targets are refused unless the egress policy opens them (EGRESS_ALLOW); names are judged again at every connection. Audited as `webhook.create`.',
     body: createBody,
     responses: { 201: { description: 'created; keep the secret, it is not shown again', body: z.object({ id: z.string(), name: z.string(), urlOrigin: z.string(), secret: z.string() }) } },
   }, async (req, res) => {

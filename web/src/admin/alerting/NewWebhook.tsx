@@ -50,7 +50,7 @@ export function NewWebhook() {
           <Field id="webhook-name" label="Name" error={errors.name}>
             {(a) => <input {...a} type="text" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} placeholder="e.g. Ops on-call" />}
           </Field>
-          <Field id="webhook-url" label="URL" error={errors.url} hint="http(s) only, no user:password. Private addresses only if allow-listed (WEBHOOK_ALLOW_PRIVATE).">
+          <Field id="webhook-url" label="URL" error={errors.url} hint="http(s) only, no user:password. Private addresses only if the operator opened them (EGRESS_ALLOW).">
             {(a) => <input {...a} type="url" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/pulse" spellCheck={false} />}
           </Field>
           <button type="submit" className="button button--primary webhook-form__submit" disabled={busy}>
