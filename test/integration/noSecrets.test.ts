@@ -146,6 +146,8 @@ describe('no secret leaves Pulse, in any encoding, anywhere it writes', function
     const hook = await admin('POST', '/api/admin/webhooks', { body: { name: 'ops', url: `${receiver.url}?token=${urlToken}` } });
     expect(hook.status, hook.text).to.equal(201);
     webhookSecret = hook.body.secret; // shown once, in this response only (not scanned)
+    // The test route reads the webhooks projection: send once the webhook is projected.
+    await eventually(async () => (await adminCall('GET', '/api/admin/webhooks')).body?.webhooks?.some((w: { id: string }) => w.id === hook.body.id), 'webhook projected');
     expect((await adminCall('POST', '/api/admin/notifications/test', { channel: { type: 'webhook', webhookId: hook.body.id } })).status).to.be.below(300);
     expect((await adminCall('POST', '/api/admin/notifications/test', { channel: { type: 'email', to: ['ops@example.test'] } })).status).to.be.below(300);
     await eventually(async () => receiver.hooks.length > 0 && smtp.mails.length > 0, 'webhook and mail sent');
