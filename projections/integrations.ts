@@ -3,7 +3,7 @@
 import type { Tx } from '../platform/db.js';
 import type { LifecycleEvent, PulseEvent } from '../platform/events.js';
 import type { Projection } from './projection.js';
-import { storable } from './storable.js';
+import { storable, storableInstant } from './storable.js';
 
 export interface IntegrationRow {
   integrationId: string;
@@ -59,7 +59,8 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
   handles: (e: PulseEvent): e is LifecycleEvent => lifecycleTypes.has(e.type),
 
   async apply(tx: Tx, events: LifecycleEvent[]) {
-    events = storable(events); // what the event says, storable: U+0000 → U+FFFD
+    // What the event says, storable: U+0000 → U+FFFD, and a time Postgres can hold.
+    events = storable(events).map((e) => ({ ...e, occurredAt: storableInstant(e.occurredAt) }));
     const ids = [...new Set(events.map((e) => e.integrationId))];
     const { rows } = await tx.query(
       `SELECT integration_id, user_id, provider, display_name, config, check_interval_seconds, state, reauth_reason,

@@ -31,3 +31,15 @@ export function storable<T>(value: T): T {
   });
   return (changed ? Object.fromEntries(entries) : value) as T;
 }
+
+// An Avro timestamp-millis spans far more than anyone reads back: Postgres stops at 294276 AD,
+// JavaScript dates at 275760, and ISO 8601 (what the API answers) has four-digit years.
+const earliestInstantMs = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC reads year 1 as 1901)
+const latestInstantMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * An instant every layer can hold and show: one outside years 1–9999 is stored as the nearest
+ * one inside. Used where a record must not be dead-lettered for its time alone (an integration
+ * the worker checks must exist for its owner, whatever `occurredAt` another producer wrote).
+ */
+export const storableInstant = (ms: number): number => Math.min(latestInstantMs, Math.max(earliestInstantMs, ms));

@@ -87,8 +87,6 @@ describe('records with U+0000 from other producers (no poison records)', functio
     expect(history.status).to.equal(200);
     expect(history.body.items.length).to.be.at.least(3);
 
-    // The default rule "integration is red" raises an alert naming it: evaluator, alerts
-    // projection, notification queue and the notifier (the owner has no known address) all carry on.
     // The default rules raise alerts naming it: evaluator, alerts projection, notification queue
     // and the notifier all carry on, and the admins' digest about it is sent.
     const alert = await eventually(async () => (await rt.db.query("SELECT summary FROM health_check_alerts WHERE integration_id = $1 AND summary LIKE '%Poison%'", [integrationId])).rows[0], 'an alert naming it', 60_000);
@@ -124,6 +122,20 @@ describe('records with U+0000 from other producers (no poison records)', functio
     await eventually(async () => (await checksOf(sentinel)) >= seen + 2, 'two more checks of the sentinel', 60_000);
     await caughtUp(rt, { projection: 'integration_health' }, [rt.topics.checks]);
     expect(await checksOf(integrationId)).to.equal(atDeletion);
+  });
+
+  it('lists and deletes an integration whose IntegrationConnected says it happened past any year a JavaScript date can show', async () => {
+    const { rt } = pulse;
+    const farOff = randomUUID();
+    await produce(rt, rt.topics.lifecycle, [{
+      type: 'IntegrationConnected', eventId: randomUUID(), integrationId: farOff, userId: owner, occurredAt: 9e15, // year ~287,000: Avro and Postgres take it, a JavaScript Date stops at 275,760
+      provider: 'http', displayName: 'Far off', checkIntervalSeconds: 3600, config: { url: `${target.url}/far-off` },
+    }]);
+    const stored = await eventually(async () => (await rt.db.query('SELECT connected_at FROM integrations WHERE integration_id = $1', [farOff])).rows[0], 'stored', 60_000);
+    expect((stored.connected_at as Date).toISOString()).to.equal('9999-12-31T23:59:59.999Z');
+    await eventually(async () => (await pulse.api('GET', `/api/integrations/${farOff}/health`, { token })).body?.status === 'green', 'checked, green for its owner', 60_000);
+    expect((await pulse.api('GET', '/api/integrations', { token })).status).to.equal(200);
+    expect((await pulse.api('DELETE', `/api/integrations/${farOff}`, { token })).status).to.equal(202);
   });
 
   it('stores checks, audit entries and alert rules with NUL from elsewhere, and dead-letters none of them', async () => {

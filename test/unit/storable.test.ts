@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { storable, storableText } from '../../projections/storable.js';
+import { storable, storableInstant, storableText } from '../../projections/storable.js';
 
 describe('what projections store of an event from elsewhere (projections/storable.ts)', () => {
   it('stores U+0000 and lone surrogates as U+FFFD, and everything else as it came', () => {
@@ -17,5 +17,14 @@ describe('what projections store of an event from elsewhere (projections/storabl
     const clean = { a: 'b', c: [1, 'd'], e: { f: null } };
     expect(storable(clean)).to.equal(clean);
     expect(storable([clean])[0]).to.equal(clean);
+  });
+});
+
+describe('storableInstant', () => {
+  it('keeps a time of years 1–9999 as it is and stores one outside as the nearest inside', () => {
+    const now = Date.parse('2026-12-06T10:00:00Z');
+    expect(storableInstant(now)).to.equal(now);
+    expect(new Date(storableInstant(Number.MAX_SAFE_INTEGER)).toISOString()).to.equal('9999-12-31T23:59:59.999Z');
+    expect(new Date(storableInstant(-Number.MAX_SAFE_INTEGER)).toISOString()).to.equal('0001-01-01T00:00:00.000Z');
   });
 });
