@@ -1,7 +1,7 @@
 // The alert evaluator's pure core: one input in, the alert transitions it causes out, the state
 // updated in place. No clock but the inputs' own times, no I/O, nothing random, so a restored
 // state, a replay and a backtest all say the same thing.
-import type { HealthChecked, LifecycleEvent } from '../platform/events.js';
+import type { HealthChecked, LifecycleEvent } from '../health/events.js';
 import { alertKey } from './ids.js';
 import { forgetIntegration, saveIntegration, withCheck, withLifecycle } from './integrations.js';
 import { acknowledge, resolve, type Pass } from './noise.js';

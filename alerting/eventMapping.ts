@@ -1,7 +1,7 @@
 // Between the evaluator's core types (alerting/types.ts) and the events on Kafka
-// (platform/events.ts): config events → rules and suppressions, alert events → inputs,
+// (health/events.ts): config events → rules and suppressions, alert events → inputs,
 // transitions → AlertRaised/Escalated/Resolved. The only place that knows both shapes.
-import type { AlertEvent, ConfigEvent, PulseEvent } from '../platform/events.js';
+import type { AlertEvent, ConfigEvent, PulseEvent } from '../health/events.js';
 import type { ChannelRef as WireChannel } from '../schemas/types.generated.js';
 import type { AlertRule, AlertScope, AlertTransition, ChannelRef, EvaluatorInput, Suppression } from './types.js';
 

@@ -1,8 +1,8 @@
 // What the evaluator knows about each integration: owner, provider, interval, reauth, and its
 // health by the very status rules the projection uses (evolveHealth), so an alert never
 // disagrees with the colour the user sees.
-import type { HealthChecked, LifecycleEvent } from '../platform/events.js';
-import { evolveHealth, type IntegrationHealth, type StatusRules } from '../projections/healthStatus.js';
+import type { HealthChecked, LifecycleEvent } from '../health/events.js';
+import { evolveHealth, type IntegrationHealth, type StatusRules } from '../health/statusRules.js';
 import { drop, put, type EvaluatorState, type IntegrationEntry } from './state.js';
 import { latestOf, moveLatest } from './windows.js';
 

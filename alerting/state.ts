@@ -3,8 +3,8 @@
 // JSON, every write marks exactly one key dirty, and restoring the entries rebuilds the same
 // object graph. Anything faster to ask (sorted rules, window totals) is a derived cache kept
 // outside the state and rebuilt from the entries on demand, so it can never disagree with them.
-import type { HealthStatus } from '../projections/healthStatus.js';
-import type { LatencySketch } from '../projections/latencySketch.js';
+import type { HealthStatus } from '../health/statusRules.js';
+import type { LatencySketch } from '../health/latencySketch.js';
 import type { AlertRule, AlertScope, Suppression } from './types.js';
 
 export interface IntegrationEntry {

@@ -1,7 +1,7 @@
 // The alert evaluator's vocabulary: rules, suppressions, what goes in and what comes out.
 // The core (evaluate.ts) is a pure function over these; consumers/alertEvaluator.ts feeds it
 // from Kafka and persists its state, and the backtest feeds it from history.
-import type { HealthChecked, LifecycleEvent } from '../platform/events.js';
+import type { HealthChecked, LifecycleEvent } from '../health/events.js';
 
 export type RuleKind =
   | 'integration_red' // an integration's status turns red (projections/healthStatus.ts rules)

@@ -1,8 +1,8 @@
 // Does a rule's condition hold for one scope right now, and how would we say so? Holding is
 // asked for every rule on every check and every integration on every tick, so it allocates
 // nothing; the words are built only for a raise.
-import { adviceFor } from '../projections/errorAdvice.js';
-import { quantile } from '../projections/latencySketch.js';
+import { adviceFor } from '../health/errorCatalog.js';
+import { quantile } from '../health/latencySketch.js';
 import { duration, integrationSubject, percent, providerLabel } from './describe.js';
 import type { EvaluatorState, IntegrationEntry } from './state.js';
 import type { AlertRule } from './types.js';

@@ -8,8 +8,8 @@
 // running totals for the current minute, patched by every write that falls inside them and
 // recomputed from scratch once the minute moves on. Totals are only a cache: a restored state
 // recomputes them and gets the same integers.
-import { mergeSketches, bucketOf } from '../projections/latencySketch.js';
-import type { LatencySketch } from '../projections/latencySketch.js';
+import { mergeSketches, bucketOf } from '../health/latencySketch.js';
+import type { LatencySketch } from '../health/latencySketch.js';
 import { cached, cachedIfBuilt, drop, put, rulesInOrder, touch, type EvaluatorState, type IntegrationEntry, type WindowBucket } from './state.js';
 
 export interface WindowFigures {

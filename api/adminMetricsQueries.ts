@@ -2,7 +2,7 @@
 // integration_health_checks, rates/latency/trends from the hourly provider rollups (never raw
 // history, so a 30-day chart reads at most 720 rows per provider).
 import type { Db } from '../platform/db.js';
-import { mergeSketches, quantile, type LatencySketch } from '../projections/latencySketch.js';
+import { mergeSketches, quantile, type LatencySketch } from '../health/latencySketch.js';
 
 export const ranges = { '24h': { hours: 24, bucket: 'hour' }, '7d': { hours: 168, bucket: 'hour' }, '30d': { hours: 720, bucket: 'day' } } as const;
 export type Range = keyof typeof ranges;

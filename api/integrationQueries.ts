@@ -1,6 +1,6 @@
 // Read queries behind the user's integration list and history endpoints (projections only).
 import type { Db } from '../platform/db.js';
-import { quantile, mergeSketches, type LatencySketch } from '../projections/latencySketch.js';
+import { quantile, mergeSketches, type LatencySketch } from '../health/latencySketch.js';
 import { healthViewFromRow, type HealthView } from './readModel.js';
 
 export const listSorts = { name: 'i.display_name', status: "coalesce(h.status, 'unknown')", lastCheckedAt: 'h.last_checked_at', provider: 'i.provider' } as const;

@@ -1,6 +1,6 @@
 // Queries the API makes. Reads projections only; never Kafka, never the check workers.
 import type { Db } from '../platform/db.js';
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 
 export interface HealthView {
   integrationId: string;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { runAlertEvaluator } from '../consumers/alertEvaluator.js';
 import { seedDefaultAlertRules } from '../consumers/defaultAlertRules.js';
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 import { withBenchSandbox } from './sandbox.js';
 
 const total = Number(process.argv[2] ?? 50_000);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultRules, emptyState, evaluate, takeChanges } from '../alerting/index.js';
 import type { EvaluatorSettings } from '../alerting/types.js';
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 
 const checks = Number(process.argv[2] ?? 200_000);
 const integrationCount = Number(process.argv[3] ?? 100_000);

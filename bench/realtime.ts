@@ -16,7 +16,7 @@ import { issueUserToken } from '../api/auth.js';
 import { startApi, startProjectors } from '../cli/roles.js';
 import { loadConfig } from '../platform/config.js';
 import { createRuntime } from '../platform/runtime.js';
-import type { HealthChecked, LifecycleEvent } from '../platform/events.js';
+import type { HealthChecked, LifecycleEvent } from '../health/events.js';
 import { withBenchSandbox } from './sandbox.js';
 
 const PER_CLIENT = 5;

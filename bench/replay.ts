@@ -4,7 +4,7 @@
 // Usage: npm run bench -- [events=100000]
 import { randomUUID } from 'node:crypto';
 import { startReplay } from '../consumers/replay.js';
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 import { healthHistoryProjection } from '../projections/healthHistory.js';
 import { integrationHealthProjection } from '../projections/integrationHealth.js';
 import { withBenchSandbox } from './sandbox.js';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { hostname, userInfo } from 'node:os';
-import type { AdminActionPerformed } from '../platform/events.js';
+import type { AdminActionPerformed } from '../health/events.js';
 import type { Config } from '../platform/config.js';
 import { createEventCodec } from '../platform/events.js';
 import { createKafkaClient, type EventProducer } from '../platform/kafka.js';

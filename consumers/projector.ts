@@ -6,7 +6,8 @@
 // - a record that cannot be decoded or applied goes to `<topic>.dlq` with the reason.
 // A replay (consumers/replay.ts) runs the same loop into a schema of its own.
 import { inTransaction, isTransientDbError, type Db, type Tx } from '../platform/db.js';
-import { UndecodableRecord, type EventCodec, type PulseEvent } from '../platform/events.js';
+import { UndecodableRecord, type EventCodec } from '../platform/events.js';
+import type { PulseEvent } from '../health/events.js';
 import type { BatchControl, EventProducer, IncomingBatch, IncomingRecord, KafkaClient, RunningConsumer } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';

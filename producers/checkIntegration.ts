@@ -4,7 +4,7 @@
 // - when the provider rejects the token, refresh and run the check again at once;
 // - when the refresh is refused or a scope is missing, say so once with ReauthRequired.
 // Tokens go from the store to the provider and nowhere else.
-import type { LifecycleEvent } from '../platform/events.js';
+import type { LifecycleEvent } from '../health/events.js';
 import type { CredentialStore, StoredCredentials } from '../platform/credentialStore.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
 import type { ProviderCheck } from './checks/provider.js';

@@ -1,5 +1,5 @@
 // Runs one provider check inside its time budget and records what it saw as a HealthChecked fact.
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
 import type { CheckNetwork, CheckObservation, Credentials, ProviderCheck, ProviderEndpoints } from './checks/provider.js';
 

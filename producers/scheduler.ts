@@ -3,7 +3,7 @@
 // `publish`. A check's slot is freed as soon as its result is handed over: waiting for Kafka is
 // the outbox's job, and while the outbox is full routine slots are skipped (and counted), not
 // queued. Clock, timers and randomness are passed in so tests drive time directly.
-import type { HealthChecked } from '../platform/events.js';
+import type { HealthChecked } from '../health/events.js';
 import type { CheckTrigger } from '../schemas/types.generated.js';
 import type { CheckResult, ScheduledIntegration } from './runCheck.js';
 import { firstCheckDelayMs, nextAfter, nextCheckDelayMs, type RetryPolicy } from './schedule.js';

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../platform/config.js';
-import { isLifecycleEvent, UndecodableRecord, type EventCodec, type LifecycleEvent } from '../platform/events.js';
+import { UndecodableRecord, type EventCodec } from '../platform/events.js';
+import { isLifecycleEvent, type LifecycleEvent } from '../health/events.js';
 import type { BatchControl, KafkaClient, OutgoingRecord } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';

@@ -2,7 +2,7 @@
 // (audit.events), read by GET /api/admin/audit. Rows are facts and never change; a repeated
 // event (producer retry) is inserted once.
 import type { Tx } from '../platform/db.js';
-import type { AdminActionPerformed, PulseEvent } from '../platform/events.js';
+import type { AdminActionPerformed, PulseEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
 import { storable } from './storable.js';
 

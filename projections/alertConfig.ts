@@ -1,8 +1,8 @@
 // `alert_config`: rules, webhooks and suppressions as admins configured them (config.events),
 // read by the admin API and the notifier. Each event replaces or deletes one row.
 import type { Tx } from '../platform/db.js';
-import type { ConfigEvent, PulseEvent } from '../platform/events.js';
-import { isConfigEvent } from '../platform/events.js';
+import type { ConfigEvent, PulseEvent } from '../health/events.js';
+import { isConfigEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
 import { storable } from './storable.js';
 

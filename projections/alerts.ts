@@ -2,8 +2,8 @@
 // what was delivered) and health_check_alert_events (every event of every alert). A repeated
 // event is recorded once and changes nothing the second time.
 import type { Tx } from '../platform/db.js';
-import type { AlertEvent, PulseEvent } from '../platform/events.js';
-import { isAlertEvent } from '../platform/events.js';
+import type { AlertEvent, PulseEvent } from '../health/events.js';
+import { isAlertEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
 import { storable } from './storable.js';
 

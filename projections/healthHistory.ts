@@ -3,9 +3,9 @@
 // A check delivered twice (same eventId) is inserted once and counted once: the rollups add
 // only the rows the history insert actually wrote.
 import type { Tx } from '../platform/db.js';
-import type { HealthChecked, PulseEvent } from '../platform/events.js';
-import { rollupDeltas, type RollupDelta } from './checkRollup.js';
-import type { StatusRules } from './healthStatus.js';
+import type { HealthChecked, PulseEvent } from '../health/events.js';
+import { rollupDeltas, type RollupDelta } from '../health/checkRollup.js';
+import type { StatusRules } from '../health/statusRules.js';
 import { ensureMonthPartitions } from './historyPartitions.js';
 import type { Projection } from './projection.js';
 import { storable } from './storable.js';

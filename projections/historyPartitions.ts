@@ -1,7 +1,7 @@
 // Monthly partitions of integration_health_history (by event time, UTC). Names are
 // unqualified on purpose: a replay creates them in its own schema through search_path.
 import type { Tx } from '../platform/db.js';
-import { bucketStart } from './checkRollup.js';
+import { bucketStart } from '../health/checkRollup.js';
 
 export const historyTable = 'integration_health_history';
 

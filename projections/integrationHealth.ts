@@ -1,7 +1,7 @@
 // `integration_health_checks`: the current health of each integration, from HealthChecked.
 import type { Tx } from '../platform/db.js';
-import type { HealthChecked, PulseEvent } from '../platform/events.js';
-import { evolveHealth, type IntegrationHealth, type StatusRules } from './healthStatus.js';
+import type { HealthChecked, PulseEvent } from '../health/events.js';
+import { evolveHealth, type IntegrationHealth, type StatusRules } from '../health/statusRules.js';
 import type { Projection } from './projection.js';
 import { storable } from './storable.js';
 

@@ -1,7 +1,7 @@
 // `integrations`: what each integration is (owner, provider, name, settings, interval),
 // from the lifecycle topic.
 import type { Tx } from '../platform/db.js';
-import type { LifecycleEvent, PulseEvent } from '../platform/events.js';
+import type { LifecycleEvent, PulseEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
 import { storable, storableInstant } from './storable.js';
 

@@ -3,7 +3,7 @@
 // lost). consumers/notifier.ts sends due rows as digests and records the outcome here.
 // Not replayable: a replay would queue old notifications again (see roles.ts).
 import type { Tx } from '../platform/db.js';
-import type { AlertEvent, PulseEvent } from '../platform/events.js';
+import type { AlertEvent, PulseEvent } from '../health/events.js';
 import type { ChannelRef as WireChannel } from '../schemas/types.generated.js';
 import { transitionFromEvent } from '../alerting/eventMapping.js';
 import type { Projection } from './projection.js';

@@ -2,7 +2,7 @@
 // the projector's transaction. The runtime (consumers/projector.ts) owns offsets, DLQ and
 // NOTIFY; a projection only turns events into rows.
 import type { Tx } from '../platform/db.js';
-import type { PulseEvent } from '../platform/events.js';
+import type { PulseEvent } from '../health/events.js';
 import type { Topics } from '../platform/topics.js';
 
 export interface Projection<E extends PulseEvent = PulseEvent> {

@@ -4,7 +4,7 @@
 // creates the next months' partitions ahead of time so inserts rarely need DDL.
 import type { Db } from '../platform/db.js';
 import { inTransaction } from '../platform/db.js';
-import { bucketStart } from './checkRollup.js';
+import { bucketStart } from '../health/checkRollup.js';
 import { ensureMonthPartitions, historyTable, nextMonth } from './historyPartitions.js';
 
 export interface RetentionSettings {

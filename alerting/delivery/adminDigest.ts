@@ -1,7 +1,7 @@
 // The admins' email: one digest for whatever transitions the notifier batched, grouped by
 // what happened and newest first, with the figures behind each alert and where to look next.
 import type { AlertTransition } from '../types.js';
-import { adviceFor } from '../../projections/errorAdvice.js';
+import { adviceFor } from '../../health/errorCatalog.js';
 import { docsUrl, html, integrationUrl, kindOf, link, newestFirst, oneLine, resolvedBecause, scopeWords, utc, type Markup, type TransitionKind } from './render.js';
 
 export interface Links {

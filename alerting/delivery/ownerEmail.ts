@@ -2,7 +2,7 @@
 // words and the steps from the error catalog, never the technical facts (those are for admins),
 // and the link to the integration's page, where the dashboard offers Reconnect.
 import type { AlertTransition } from '../types.js';
-import { adviceFor, providerName } from '../../projections/errorAdvice.js';
+import { adviceFor, providerName } from '../../health/errorCatalog.js';
 import type { Links, RenderedEmail } from './adminDigest.js';
 import { docsUrl, html, integrationUrl, link, oneLine, resolvedBecause } from './render.js';
 

@@ -1,7 +1,7 @@
 // Words and markup shared by the templates. The `html` tag escapes every interpolated value
 // unless it is markup this module built, so a hostile summary or fact cannot inject HTML.
 import type { AlertResolved, AlertScope, AlertTransition } from '../types.js';
-import { providerName } from '../../projections/errorAdvice.js';
+import { providerName } from '../../health/errorCatalog.js';
 
 export class Markup {
   constructor(readonly value: string) {}

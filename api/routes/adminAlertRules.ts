@@ -8,7 +8,8 @@ import { alertRuleInputSchema, alertRuleSchema, suppressionInputSchema } from '.
 import { ruleSavedEvent } from '../../alerting/eventMapping.js';
 import type { AlertRule, EvaluatorSettings } from '../../alerting/types.js';
 import type { Db } from '../../platform/db.js';
-import type { ConfigEvent, EventCodec } from '../../platform/events.js';
+import type { EventCodec } from '../../platform/events.js';
+import type { ConfigEvent } from '../../health/events.js';
 import type { EventProducer } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
 import { backtestRule } from '../alertBacktest.js';

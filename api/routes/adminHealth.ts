@@ -3,7 +3,7 @@
 // uses. Only as far back as detail is kept (HISTORY_RETENTION_DAYS).
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { healthAsOf, type StatusRules } from '../../projections/healthStatus.js';
+import { healthAsOf, type StatusRules } from '../../health/statusRules.js';
 import { audit } from '../audit.js';
 import { HttpError, notFound, validate } from '../errors.js';
 import { checksUntil, userError } from '../readModel.js';

@@ -8,7 +8,8 @@ import { checkWebhookUrl, createMailer, deliverWebhook, newWebhookSecret, render
 import type { AlertTransition } from '../../alerting/types.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db.js';
-import type { ConfigEvent, EventCodec } from '../../platform/events.js';
+import type { EventCodec } from '../../platform/events.js';
+import type { ConfigEvent } from '../../health/events.js';
 import type { EventProducer } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
 import type { WebhookTargetStore } from '../../platform/webhookTargets.js';

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { CheckRequested, EventCodec, LifecycleEvent } from '../../platform/events.js';
+import type { EventCodec } from '../../platform/events.js';
+import type { CheckRequested, LifecycleEvent } from '../../health/events.js';
 import type { EventProducer } from '../../platform/kafka.js';
 import type { Topics } from '../../platform/topics.js';
 import type { Db } from '../../platform/db.js';

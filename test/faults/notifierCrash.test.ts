@@ -11,7 +11,7 @@
 // unacknowledged across the kill and escalate (to the same webhook) after the restart.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { HealthChecked, LifecycleEvent, PulseEvent } from '../../platform/events.js';
+import type { HealthChecked, LifecycleEvent, PulseEvent } from '../../health/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { startReceiver, startSmtp, type Hook } from '../support/alertSinks.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';

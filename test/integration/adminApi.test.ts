@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { LifecycleEvent } from '../../platform/events.js';
+import type { LifecycleEvent } from '../../health/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { ownEnvironment, type OwnEnvironment } from '../support/isolation.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { LifecycleEvent } from '../../platform/events.js';
+import type { LifecycleEvent } from '../../health/events.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Partitioners } from 'kafkajs';
-import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
+import type { HealthChecked, LifecycleEvent } from '../../health/events.js';
 import { adminSession, type AdminCall } from '../support/adminSession.js';
 import { startReceiver, startSmtp } from '../support/alertSinks.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { LifecycleEvent } from '../../platform/events.js';
+import type { LifecycleEvent } from '../../health/events.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { partitionOf } from '../support/kafkaPartitions.js';
 import { eventually, startPulse, type RunningPulse } from '../support/pulse.js';

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { ruleSavedEvent } from '../../alerting/eventMapping.js';
-import type { AdminActionPerformed, HealthChecked, LifecycleEvent, PulseEvent } from '../../platform/events.js';
+import type { AdminActionPerformed, HealthChecked, LifecycleEvent, PulseEvent } from '../../health/events.js';
 import type { Runtime } from '../../platform/runtime.js';
 import { startHttpTarget, type HttpTarget } from '../../simulator/httpTarget.js';
 import { startSmtp } from '../support/alertSinks.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { startReplay, type ReplayProgress } from '../../consumers/replay.js';
-import type { LifecycleEvent } from '../../platform/events.js';
+import type { LifecycleEvent } from '../../health/events.js';
 import { integrationHealthProjection } from '../../projections/integrationHealth.js';
 import { healthHistoryProjection } from '../../projections/healthHistory.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';

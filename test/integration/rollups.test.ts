@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { HealthChecked } from '../../platform/events.js';
-import { quantile } from '../../projections/latencySketch.js';
+import type { HealthChecked } from '../../health/events.js';
+import { quantile } from '../../health/latencySketch.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 import { seededRandom } from '../support/processes.js';
 import { startPulse, type RunningPulse } from '../support/pulse.js';

@@ -1,6 +1,6 @@
 // Builders for HealthChecked events in tests.
 import { randomUUID } from 'node:crypto';
-import type { HealthChecked } from '../../platform/events.js';
+import type { HealthChecked } from '../../health/events.js';
 
 export function aCheck(overrides: Partial<HealthChecked> = {}): HealthChecked {
   const startedAt = overrides.startedAt ?? Date.parse('2026-11-01T10:00:00Z');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import { alertIdOf, backtest, defaultRules, emptyState, evaluate, restoreState, takeChanges, type EvaluatorState } from '../../alerting/index.js';
 import type { AlertRaised, AlertRule, AlertTransition, EvaluatorInput, EvaluatorSettings } from '../../alerting/types.js';
-import type { HealthChecked, LifecycleEvent } from '../../platform/events.js';
+import type { HealthChecked, LifecycleEvent } from '../../health/events.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createCheckOutbox } from '../../producers/checkOutbox.js';
 import { CheckScheduler, type CheckSettled, type SchedulerDeps } from '../../producers/scheduler.js';
-import type { HealthChecked } from '../../platform/events.js';
+import type { HealthChecked } from '../../health/events.js';
 import type { OutgoingRecord } from '../../platform/kafka.js';
 import { fakeClock, fakeLog } from '../support/fakeTime.js';
 import { aCheck } from '../support/checks.js';

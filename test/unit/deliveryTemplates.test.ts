@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { renderAdminDigest, renderOwnerEmail, webhookBody } from '../../alerting/delivery/index.js';
 import type { AlertEscalated, AlertRaised, AlertResolved } from '../../alerting/types.js';
-import { adviceFor } from '../../projections/errorAdvice.js';
+import { adviceFor } from '../../health/errorCatalog.js';
 
 const links = { webAppUrl: 'https://pulse.example.com', docsBaseUrl: 'https://pulse.example.com/docs' };
 const minute = 60_000;

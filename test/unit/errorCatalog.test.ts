@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../platform/config.js';
-import { adviceFor, knownErrorCodes } from '../../projections/errorAdvice.js';
+import { adviceFor, knownErrorCodes } from '../../health/errorCatalog.js';
 
 describe('error catalog', () => {
   const doc = readFileSync(path.join(projectRoot, 'docs', 'troubleshooting.md'), 'utf8');

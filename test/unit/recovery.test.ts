@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { refreshDue } from '../../producers/checkIntegration.js';
 import { nextAfter, retryDelayMs } from '../../producers/schedule.js';
-import { statusFromCheck } from '../../projections/healthStatus.js';
+import { statusFromCheck } from '../../health/statusRules.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 
 const policy = { maxAttempts: 3, baseMs: 1_000, capMs: 8_000 };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { bucketStart, classify, rollupDeltas } from '../../projections/checkRollup.js';
-import { bucketOf, bucketValue, mergeSketches, quantile, sketchOf } from '../../projections/latencySketch.js';
+import { bucketStart, classify, rollupDeltas } from '../../health/checkRollup.js';
+import { bucketOf, bucketValue, mergeSketches, quantile, sketchOf } from '../../health/latencySketch.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 
 const rules = { slowCheckMs: 2000, failuresBeforeRed: 3 };

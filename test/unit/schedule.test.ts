@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { firstCheckDelayMs, nextCheckDelayMs } from '../../producers/schedule.js';
 import { CheckScheduler } from '../../producers/scheduler.js';
-import type { HealthChecked } from '../../platform/events.js';
+import type { HealthChecked } from '../../health/events.js';
 import { aCheck } from '../support/checks.js';
 
 describe('check schedule', () => {

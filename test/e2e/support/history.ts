@@ -2,7 +2,7 @@
 // events with past event times, so the charts have something to draw and the projections
 // bucket it exactly as they would real checks. Deterministic (seeded), so screenshots compare.
 import { randomUUID } from 'node:crypto';
-import type { HealthChecked } from '../../../platform/events.js';
+import type { HealthChecked } from '../../../health/events.js';
 import type { Runtime } from '../../../platform/runtime.js';
 import { eventually } from '../../support/pulse.js';
 

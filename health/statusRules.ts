@@ -1,7 +1,7 @@
 // Status rules: from the facts in HealthChecked events to the colour a user sees.
 // Pure functions; see docs/status-rules.md. Changing a rule and replaying re-derives history.
-import type { HealthChecked } from '../platform/events.js';
-import { adviceFor, type ErrorAdvice } from './errorAdvice.js';
+import type { HealthChecked } from './events.js';
+import { adviceFor, type ErrorAdvice } from './errorCatalog.js';
 
 export type HealthStatus = 'green' | 'yellow' | 'red' | 'unknown';
 

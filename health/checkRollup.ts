@@ -1,8 +1,8 @@
 // Rollup arithmetic: which buckets a check falls into (by event time, never wall-clock) and
 // how one batch of checks adds to them. Pure; the SQL in healthHistory.ts only adds the
 // deltas computed here to the stored rows.
-import type { HealthChecked } from '../platform/events.js';
-import { degradation, type StatusRules } from './healthStatus.js';
+import type { HealthChecked } from './events.js';
+import { degradation, type StatusRules } from './statusRules.js';
 import { bucketOf, type LatencySketch } from './latencySketch.js';
 
 export type Granularity = 'hour' | 'month';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evolveHealth, statusFromCheck, type IntegrationHealth } from '../../projections/healthStatus.js';
+import { evolveHealth, statusFromCheck, type IntegrationHealth } from '../../health/statusRules.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 
 const rules = { slowCheckMs: 2000, failuresBeforeRed: 3 };
