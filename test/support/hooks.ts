@@ -1,10 +1,11 @@
-// Root hooks for every mocha run. When a loaded file needs the stack (test/integration,
-// test/e2e), bring the real stack up (Kafka, registry, Postgres — reusing what runs) and give
-// this run topics of its own (a fresh TOPIC_PREFIX), a database of its own and random secrets,
-// so runs never disturb each other or the demo. Suites that change global state take their
-// own environment on top of that (see isolation.ts). Unit and component runs touch nothing.
-// Databases of runs older than a day are dropped at the start of the next run — not at the
-// end of this one, where a pool still closing would be cut off.
+// Root hooks for every mocha run. When a loaded file needs the stack (test/projections,
+// test/integration, test/faults, test/e2e), bring the real stack up (Kafka, registry,
+// Postgres — reusing what runs) and give this run topics of its own (a fresh TOPIC_PREFIX), a
+// database of its own (migrated) and random secrets, so runs never disturb each other or the
+// demo. Suites that change global state take their own environment on top of that (see
+// isolation.ts). Unit and component runs touch nothing. Databases of runs older than a day
+// are dropped at the start of the next run — not at the end of this one, where a pool still
+// closing would be cut off.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureStackUp } from '../../deploy/stack/index.js';
@@ -40,9 +41,12 @@ async function dropOldRunDatabases(client: pg.Client): Promise<void> {
   }
 }
 
-/** Whether any loaded test file is of a tier that runs against the stack (faults: for the registry's storage and suites on the single broker). */
+/**
+ * Whether any loaded test file is of a tier that runs against the stack (faults: for the
+ * registry's storage and suites on the single broker; projections: for the migrated database).
+ */
 function needsStack(suite: Mocha.Suite): boolean {
-  if (suite.file && /[/\\]test[/\\](integration|faults|e2e)[/\\]/.test(suite.file)) return true;
+  if (suite.file && /[/\\]test[/\\](projections|integration|faults|e2e)[/\\]/.test(suite.file)) return true;
   return suite.suites.some(needsStack);
 }
 
