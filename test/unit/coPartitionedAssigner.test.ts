@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { coPartitionedAssignment } from '../../platform/coPartitionedAssigner.js';
+import { coPartitionedAssignment } from '../../platform/kafka/coPartitionedAssigner.js';
 
 describe('co-partitioned assignment', () => {
   it('gives partition N of every topic to the same member, spread over all members', () => {
