@@ -1,6 +1,7 @@
 // Alerts in words a support person can act on without opening a dashboard. The figures go
 // in `facts`; the summary says the same thing as a sentence.
-import type { AlertResolved, AlertRule, AlertScope, RuleKind } from './types.js';
+import { kindOf } from './kinds/index.js';
+import type { AlertResolved, AlertRule, AlertScope } from './types.js';
 
 /** Every provider Pulse checks, by the name people know it by. */
 export const providerLabels: Record<string, string> = {
@@ -33,20 +34,10 @@ export function scopeSubject(scope: AlertScope): string {
   return scope.type === 'provider' ? providerLabel(scope.provider) : integrationSubject(scope.provider, null, scope.integrationId, scope.userId);
 }
 
-const recovered: Record<RuleKind, (subject: string) => string> = {
-  integration_red: (s) => `${s} is no longer red.`,
-  consecutive_failures: (s) => `${s} is passing its checks again.`,
-  reauth_required: (s) => `${s} no longer needs to be reconnected.`,
-  check_stalled: (s) => `${s} is being checked again.`,
-  provider_failure_rate: (s) => `${s} checks are failing no more than the limit allows again.`,
-  provider_latency_p95: (s) => `${s} is answering fast enough again.`,
-  provider_incident: (s) => `The ${s} problem affecting many users is over.`,
-};
-
 export function resolvedSummary(rule: AlertRule, subject: string, reason: AlertResolved['reason']): string {
   switch (reason) {
     case 'recovered':
-      return recovered[rule.kind](subject);
+      return kindOf(rule.kind).recovered(subject);
     case 'integration_disconnected':
       return `${subject} was disconnected, so its alert is closed.`;
     case 'rule_deleted':

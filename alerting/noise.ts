@@ -4,6 +4,7 @@
 // acknowledged. Whether a condition holds comes from verdicts.ts; this module decides what to announce.
 import { escalatedSummary, resolvedSummary } from './describe.js';
 import { alertIdOf, alertKey, scopeKeyOf, transitionIdOf } from './ids.js';
+import { kindOf } from './kinds/index.js';
 import { drop, put, rulesInOrder, type AlertEntry, type EvaluatorState } from './state.js';
 import type { AlertResolved, AlertRule, AlertScope, AlertTransition, EvaluatorSettings } from './types.js';
 import type { Words } from './verdicts.js';
@@ -15,9 +16,6 @@ export interface Pass {
   now: number;
   out: AlertTransition[];
 }
-
-// Integration alerts that a provider-wide incident explains; a stalled check is our own problem, not the provider's.
-const inhibitable = new Set<AlertRule['kind']>(['integration_red', 'consecutive_failures', 'reauth_required']);
 
 /** `words` is called only for a raise (a closure argument, so the hot path builds no strings). */
 export function settle(pass: Pass, rule: AlertRule, scope: AlertScope, holds: boolean, words: () => Words): void {
@@ -110,10 +108,17 @@ export function isSuppressed(state: EvaluatorState, rule: AlertRule, scope: Aler
   return false;
 }
 
+const isIncident = (rule: AlertRule) => {
+  const kind = kindOf(rule.kind);
+  return kind.scope === 'provider' && kind.incident === true;
+};
+
+/** Integration alerts that an open provider incident explains stay quiet (the kind says which explain). */
 function isInhibited(state: EvaluatorState, rule: AlertRule, scope: AlertScope): boolean {
-  if (scope.type !== 'integration' || !inhibitable.has(rule.kind)) return false;
+  const kind = kindOf(rule.kind);
+  if (scope.type !== 'integration' || kind.scope !== 'integration' || !kind.explainedByIncident) return false;
   const incidentScope: AlertScope = { type: 'provider', provider: scope.provider };
-  return rulesInOrder(state).some((r) => r.kind === 'provider_incident' && state.alerts[alertKey(r.id, incidentScope)]?.open);
+  return rulesInOrder(state).some((r) => isIncident(r) && state.alerts[alertKey(r.id, incidentScope)]?.open);
 }
 
 /** Open, unacknowledged, unsuppressed alerts whose time has come escalate, once. */

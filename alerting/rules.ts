@@ -3,25 +3,11 @@
 // rather than a setting that silently does nothing.
 import { z } from 'zod';
 import { providerLabels } from './describe.js';
-import type { AlertRule, ChannelRef, RuleKind, Suppression } from './types.js';
+import { DAY, strict, WEEK, whole } from './kinds/fields.js';
+import { kindOf, ruleKinds } from './kinds/index.js';
+import type { AlertRule, ChannelRef, Suppression } from './types.js';
 
 const providers = Object.keys(providerLabels) as [string, ...string[]];
-const DAY = 86_400;
-const WEEK = 7 * DAY;
-
-const strict = <S extends z.ZodRawShape>(shape: S) =>
-  z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : 'must be an object') });
-
-const whole = (min: number, max: number, unit = '') =>
-  z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be between ${min} and ${max}${unit}`)
-    .max(max, `must be between ${min} and ${max}${unit}`);
-
-const share = z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
-const windowSeconds = whole(60, DAY, ' seconds');
-const minSample = whole(1, 1_000_000, ' checks');
 
 const defaultSlug = /^default-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const isUuid = (v: string) => z.uuid().safeParse(v).success;
@@ -41,23 +27,11 @@ const channel = z.discriminatedUnion(
 );
 const channels = z.array(channel, { error: 'must be a list of channels' }).max(20, 'must have at most 20 channels');
 
-const paramsOf = {
-  integration_red: strict({}),
-  consecutive_failures: strict({ failures: whole(1, 100, ' failures') }),
-  provider_failure_rate: strict({ windowSeconds, thresholdPercent: share, minSample }),
-  provider_latency_p95: strict({ windowSeconds, thresholdMs: whole(1, 600_000, ' ms'), minSample }),
-  reauth_required: strict({}),
-  check_stalled: strict({ afterSeconds: whole(60, WEEK, ' seconds') }),
-  provider_incident: strict({ windowSeconds, minIntegrations: whole(1, 1_000_000), minUsers: whole(1, 1_000_000), failurePercent: share }),
-} satisfies Record<RuleKind, z.ZodType>;
-
-const integrationScoped = new Set<RuleKind>(['integration_red', 'consecutive_failures', 'reauth_required', 'check_stalled']);
-
-function ruleVariant<K extends RuleKind>(kind: K) {
+function ruleVariant(kind: (typeof ruleKinds)[number]) {
   return strict({
     name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-    kind: z.literal(kind),
-    params: paramsOf[kind],
+    kind: z.literal(kind.id),
+    params: kind.params as z.ZodType<Record<string, number>>,
     enabled: z.boolean({ error: 'must be true or false' }),
     severity: z.enum(['warning', 'critical'], { error: 'must be warning or critical' }),
     provider: provider.nullable(),
@@ -69,20 +43,12 @@ function ruleVariant<K extends RuleKind>(kind: K) {
   });
 }
 
-const variants = [
-  ruleVariant('integration_red'),
-  ruleVariant('consecutive_failures'),
-  ruleVariant('provider_failure_rate'),
-  ruleVariant('provider_latency_p95'),
-  ruleVariant('reauth_required'),
-  ruleVariant('check_stalled'),
-  ruleVariant('provider_incident'),
-] as const;
+const variants = ruleKinds.map(ruleVariant) as [ReturnType<typeof ruleVariant>, ...ReturnType<typeof ruleVariant>[]];
 
-const kindError = { error: `must be one of: ${Object.keys(paramsOf).join(', ')}` };
+const kindError = { error: `must be one of: ${ruleKinds.map((k) => k.id).join(', ')}` };
 
-const ownerOnlyForIntegrations = (rule: { kind: RuleKind; notifyOwner: boolean }, ctx: z.RefinementCtx) => {
-  if (rule.notifyOwner && !integrationScoped.has(rule.kind)) ctx.addIssue({ code: 'custom', path: ['notifyOwner'], message: 'only rules about one integration can notify its owner' });
+const ownerOnlyForIntegrations = (rule: { kind: string; notifyOwner: boolean }, ctx: z.RefinementCtx) => {
+  if (rule.notifyOwner && kindOf(rule.kind).scope !== 'integration') ctx.addIssue({ code: 'custom', path: ['notifyOwner'], message: 'only rules about one integration can notify its owner' });
 };
 
 /** What an admin POSTs: a rule without its id (the API assigns one). */

@@ -6,13 +6,13 @@ import { escalateDue, pruneAlerts, settle, type Pass } from './noise.js';
 import { drop, rulesInOrder, type IntegrationEntry } from './state.js';
 import type { AlertRule, AlertScope } from './types.js';
 import { DEPARTED_KEEP_MS } from './integrations.js';
-import { appliesTo, integrationHolds, integrationKinds, integrationWords, providerHolds, providerWords } from './verdicts.js';
+import { appliesTo, integrationHolds, integrationWords, isIntegrationRule, providerHolds, providerWords } from './verdicts.js';
 import { providersWithData, pruneBuckets } from './windows.js';
 
 export function evaluateIntegration(pass: Pass, entry: IntegrationEntry): void {
   let scope: AlertScope | undefined;
   for (const rule of rulesInOrder(pass.state)) {
-    if (!integrationKinds.has(rule.kind) || !appliesTo(rule, entry.provider)) continue;
+    if (!isIntegrationRule(rule) || !appliesTo(rule, entry.provider)) continue;
     scope ??= { type: 'integration', integrationId: entry.integrationId, userId: entry.userId, provider: entry.provider };
     settle(pass, rule, scope, integrationHolds(rule, entry, pass.now), () => integrationWords(rule, entry, pass.now));
   }
@@ -21,7 +21,7 @@ export function evaluateIntegration(pass: Pass, entry: IntegrationEntry): void {
 export function evaluateProvider(pass: Pass, provider: string): void {
   const scope: AlertScope = { type: 'provider', provider };
   for (const rule of rulesInOrder(pass.state)) {
-    if (integrationKinds.has(rule.kind) || !appliesTo(rule, provider)) continue;
+    if (isIntegrationRule(rule) || !appliesTo(rule, provider)) continue;
     settle(pass, rule, scope, providerHolds(pass.state, rule, provider), () => providerWords(pass.state, rule, provider));
   }
 }
@@ -46,7 +46,7 @@ export function sweep(pass: Pass): void {
   // Most are fine and have no alert to look after; skipping those is what keeps a tick cheap.
   const alerted = new Set<string>();
   for (const entry of Object.values(state.alerts)) if (entry.scope.type === 'integration') alerted.add(entry.scope.integrationId);
-  const rules = rulesInOrder(state).filter((r) => integrationKinds.has(r.kind) && r.enabled);
+  const rules = rulesInOrder(state).filter((r) => isIntegrationRule(r) && r.enabled);
   const from = pass.out.length;
   for (const entry of Object.values(state.integrations)) {
     if (alerted.has(entry.integrationId) || anyHolds(rules, entry, now)) evaluateIntegration(pass, entry);

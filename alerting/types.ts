@@ -2,36 +2,21 @@
 // The core (evaluate.ts) is a pure function over these; consumers/alertEvaluator.ts feeds it
 // from Kafka and persists its state, and the backtest feeds it from history.
 import type { HealthChecked, LifecycleEvent } from '../health/events.js';
+import type { RuleKindId } from './kinds/index.js';
 
-export type RuleKind =
-  | 'integration_red' // an integration's status turns red (projections/healthStatus.ts rules)
-  | 'consecutive_failures' // N failed checks in a row
-  | 'provider_failure_rate' // failure rate of one provider over a window, with a minimum sample
-  | 'provider_latency_p95' // p95 latency of one provider over a window, with a minimum sample
-  | 'reauth_required' // the user must reconnect (ReauthRequired lifecycle event)
-  | 'check_stalled' // no check received for an integration for T (stalled worker)
-  | 'provider_incident'; // many integrations of one provider, across users, failing together
+export type { RuleKindId };
 
 export type Severity = 'warning' | 'critical';
 
 /** Where a notification goes. Webhooks are referred to by id; their URL and secret live elsewhere. */
 export type ChannelRef = { type: 'email'; to: string[] } | { type: 'webhook'; webhookId: string };
 
-export interface RuleParams {
-  integration_red: Record<string, never>;
-  consecutive_failures: { failures: number };
-  provider_failure_rate: { windowSeconds: number; thresholdPercent: number; minSample: number };
-  provider_latency_p95: { windowSeconds: number; thresholdMs: number; minSample: number };
-  reauth_required: Record<string, never>;
-  check_stalled: { afterSeconds: number };
-  provider_incident: { windowSeconds: number; minIntegrations: number; minUsers: number; failurePercent: number };
-}
-
-export interface AlertRuleBase<K extends RuleKind = RuleKind> {
+export interface AlertRule {
   id: string;
   name: string;
-  kind: K;
-  params: RuleParams[K];
+  /** One of alerting/kinds/index.ts; `params` is what that kind's schema accepted. */
+  kind: RuleKindId;
+  params: Record<string, number>;
   enabled: boolean;
   severity: Severity;
   /** Only integrations/providers of this provider; null = every provider. */
@@ -45,8 +30,6 @@ export interface AlertRuleBase<K extends RuleKind = RuleKind> {
   /** Also email the integration's owner (integration-scoped rules only). */
   notifyOwner: boolean;
 }
-
-export type AlertRule = { [K in RuleKind]: AlertRuleBase<K> }[RuleKind];
 
 /** Mute a rule, a provider or an integration from `startsAt` (null = now) until `endsAt`. A maintenance window is a suppression with a start. */
 export interface Suppression {
@@ -82,7 +65,7 @@ interface TransitionBase {
   transitionId: string;
   ruleId: string;
   ruleName: string;
-  ruleKind: RuleKind;
+  ruleKind: RuleKindId;
   severity: Severity;
   scope: AlertScope;
   occurredAt: number;

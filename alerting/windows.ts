@@ -10,6 +10,7 @@
 // recomputes them and gets the same integers.
 import { mergeSketches, bucketOf } from '../health/latencySketch.js';
 import type { LatencySketch } from '../health/latencySketch.js';
+import { kindOf } from './kinds/index.js';
 import { cached, cachedIfBuilt, drop, put, rulesInOrder, touch, type EvaluatorState, type IntegrationEntry, type WindowBucket } from './state.js';
 
 export interface WindowFigures {
@@ -106,11 +107,12 @@ export function moveLatest(state: EvaluatorState, before: Latest | null, after: 
   }
 }
 
-/** How many minutes of buckets any failure-rate or latency rule can look at. */
+/** How many minutes of buckets any rule can look at (its kind says whether and how far it reads check volume). */
 function volumeSpan(state: EvaluatorState): number {
   let span = 0;
   for (const r of rulesInOrder(state)) {
-    if (r.kind === 'provider_failure_rate' || r.kind === 'provider_latency_p95') span = Math.max(span, spanOf(r.params.windowSeconds));
+    const windowSeconds = kindOf(r.kind).volumeWindowSeconds?.(r.params);
+    if (windowSeconds !== undefined) span = Math.max(span, spanOf(windowSeconds));
   }
   return span;
 }

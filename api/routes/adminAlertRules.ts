@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { alertRuleInputSchema, alertRuleSchema, suppressionInputSchema } from '../../alerting/index.js';
 import { ruleSavedEvent } from '../../alerting/eventMapping.js';
+import { ruleKinds } from '../../alerting/kinds/index.js';
 import type { AlertRule, EvaluatorSettings } from '../../alerting/types.js';
 import type { Db } from '../../platform/db.js';
 import type { EventCodec } from '../../platform/events.js';
@@ -15,6 +16,7 @@ import type { Topics } from '../../platform/topics.js';
 import { backtestRule } from '../alertBacktest.js';
 import { audit } from '../audit.js';
 import { HttpError, notFound, validate } from '../errors.js';
+import { jsonSchemaOf } from '../openapi/jsonSchema.js';
 import { documented } from '../openapi/registry.js';
 
 export interface AlertConfigDeps {
@@ -43,6 +45,17 @@ const suppressionView = z.object({
   id: z.string(), ruleId: z.string().nullable(), provider: z.string().nullable(), integrationId: z.string().nullable(),
   startsAt: z.iso.datetime().nullable(), endsAt: z.iso.datetime(), reason: z.string(), active: z.boolean(), updatedBy: z.string(),
 });
+
+const kindView = z.object({
+  id: z.string(), label: z.string(), description: z.string(), scope: z.enum(['integration', 'provider']),
+  condition: z.string().describe('the condition as a sentence; `{param}` stands for that param\'s value'),
+  params: z.record(z.string(), z.unknown()).describe('JSON Schema of `params`: per field a title, description, default, bounds and `x-unit`'),
+});
+
+/** The same for every request: the registry is fixed at start. */
+const kindViews = ruleKinds.map((k) => ({
+  id: k.id, label: k.label, description: k.description, scope: k.scope, condition: k.condition, params: jsonSchemaOf(k.params, 'input'),
+}));
 
 const backtestBody = z.object({
   rule: alertRuleInputSchema,
@@ -74,6 +87,14 @@ export function alertRuleRoutes(deps: AlertConfigDeps): Router {
     await publish(ruleSavedEvent(rule, { eventId: randomUUID(), actor, occurredAt: deps.now() }));
     return rule;
   };
+
+  api.get('/alert-rule-kinds', {
+    summary: 'Alert rule kinds',
+    description: 'What a rule can watch for, its params and the words for them, in the order people choose from. The rule editor is built from this.',
+    responses: { 200: { description: 'every kind', body: z.object({ kinds: z.array(kindView) }) } },
+  }, (_req, res) => {
+    res.json({ kinds: kindViews });
+  });
 
   api.get('/alert-rules', {
     summary: 'Alert rules',

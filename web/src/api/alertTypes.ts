@@ -1,14 +1,38 @@
 // Alerting's shapes as the app uses them (api/routes/adminAlerts.ts, adminAlertRules.ts,
 // adminWebhooks.ts, integrationAlerts.ts, alerting/types.ts on the server). Kept by hand, like
-// types.ts: the web app has no build-time link to the server code.
+// types.ts: the web app has no build-time link to the server code. Rule kinds are not listed
+// here: the app asks the API which exist (RuleKindInfo).
 
 export type Severity = 'warning' | 'critical';
 
-export const ruleKinds = [
-  'integration_red', 'consecutive_failures', 'reauth_required', 'check_stalled',
-  'provider_failure_rate', 'provider_latency_p95', 'provider_incident',
-] as const;
-export type RuleKind = (typeof ruleKinds)[number];
+/** A rule kind's id; which ones exist is GET /api/admin/alert-rule-kinds's answer, not this app's. */
+export type RuleKind = string;
+
+/** How the rule editor shows a param: `duration` is entered with a unit, the others are numbers followed by theirs. */
+export type ParamUnit = 'duration' | 'checks' | '%' | 'ms' | 'integrations' | 'users';
+
+/** One param of a kind, as JSON Schema with the words the editor shows. */
+export interface ParamSchema {
+  type: 'integer' | 'number';
+  title: string;
+  description?: string;
+  /** What a new rule starts from; the API still requires every param. */
+  default: number;
+  minimum?: number;
+  maximum?: number;
+  'x-unit': ParamUnit;
+}
+
+/** GET /api/admin/alert-rule-kinds: one kind, in the order people choose from (alerting/kinds/ on the server). */
+export interface RuleKindInfo {
+  id: RuleKind;
+  label: string;
+  description: string;
+  scope: 'integration' | 'provider';
+  /** The condition as a sentence; `{param}` stands for that param's value. */
+  condition: string;
+  params: { type: 'object'; properties?: Record<string, ParamSchema>; required?: string[] };
+}
 
 export const alertProviders = ['gmail', 'google_calendar', 'slack', 'mcp', 'http'] as const;
 
@@ -63,17 +87,8 @@ export interface AlertDetail extends Alert {
 
 export type ChannelRef = { type: 'email'; to: string[] } | { type: 'webhook'; webhookId: string };
 
-export interface RuleParams {
-  failures?: number;
-  windowSeconds?: number;
-  thresholdPercent?: number;
-  thresholdMs?: number;
-  minSample?: number;
-  afterSeconds?: number;
-  minIntegrations?: number;
-  minUsers?: number;
-  failurePercent?: number;
-}
+/** By the kind's param names; null is "left empty" (the API answers "must be a number"). */
+export type RuleParams = Record<string, number | null>;
 
 /** What POST/PUT /api/admin/alert-rules take. */
 export interface AlertRuleInput {

@@ -14,9 +14,10 @@ import { Timestamp } from '../../ui/Timestamp';
 import { AcknowledgeForm } from './AcknowledgeForm';
 import { AlertScope } from './AlertScope';
 import { AlertTimeline } from './AlertTimeline';
-import { useAlert, useRules, useWebhooks } from './alertingApi';
+import { useAlert, useRuleKinds, useRules, useWebhooks } from './alertingApi';
 import { BellOff } from './icons';
-import { acknowledgerText, factLabel, factValue, kindLabel, resolutionText } from './labels';
+import { acknowledgerText, factLabel, factValue, resolutionText } from './labels';
+import { kindLabel } from './ruleKinds';
 import { AlertStatePill, SeverityBadge } from './SeverityBadge';
 
 function muteHref(a: AlertDetail) {
@@ -34,6 +35,7 @@ function Escalation({ a, rule }: { a: AlertDetail; rule: AlertRule | undefined }
 
 function Head({ a, rule }: { a: AlertDetail; rule: AlertRule | undefined }) {
   useNow();
+  const kinds = useRuleKinds().data;
   const noteOf = a.events.find((e) => e.type === 'AlertAcknowledged')?.detail.note;
   return (
     <section className={`card detail-head alert-head alert-head--${a.status}`} aria-labelledby="alert-title" data-status={a.status}>
@@ -41,7 +43,7 @@ function Head({ a, rule }: { a: AlertDetail; rule: AlertRule | undefined }) {
         <SeverityBadge severity={a.severity} size="md" />
         <div className="detail-head__title">
           <h1 id="alert-title">{a.ruleName}</h1>
-          <p className="muted">{kindLabel(a.ruleKind)}</p>
+          <p className="muted">{kindLabel(kinds, a.ruleKind)}</p>
         </div>
         <AlertStatePill alert={a} />
       </div>

@@ -1,11 +1,12 @@
 // The history's filters, one per API filter; a change applies at once.
-import { alertProviders, ruleKinds } from '../../api/alertTypes';
+import { alertProviders } from '../../api/alertTypes';
 import { providerName } from '../../lib/format';
-import type { AlertFilters } from './alertingApi';
-import { kindLabel } from './labels';
+import { useRuleKinds, type AlertFilters } from './alertingApi';
+import { kindGroups } from './ruleKinds';
 
 export function AlertFiltersBar({ filters, onChange }: { filters: AlertFilters; onChange: (f: AlertFilters) => void }) {
   const set = (patch: Partial<AlertFilters>) => onChange({ ...filters, ...patch });
+  const kinds = kindGroups(useRuleKinds().data ?? []).flatMap((g) => g.kinds);
   return (
     <div className="toolbar toolbar--compact alert-filters" role="group" aria-label="Filter alerts">
       <label className="select-field">
@@ -35,7 +36,7 @@ export function AlertFiltersBar({ filters, onChange }: { filters: AlertFilters; 
         <span>Rule kind</span>
         <select value={filters.ruleKind} onChange={(e) => set({ ruleKind: e.target.value })}>
           <option value="">Any kind</option>
-          {ruleKinds.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
+          {kinds.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
         </select>
       </label>
       <label className="select-field">

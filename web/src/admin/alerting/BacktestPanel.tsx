@@ -1,7 +1,7 @@
 // "What would this rule have done?": the rule as it stands in the form, replayed by the
 // evaluator over the stored history. Nothing is saved or sent.
 import { useState } from 'react';
-import type { AlertRuleInput, BacktestResult, RuleKind } from '../../api/alertTypes';
+import type { AlertRuleInput, BacktestResult, RuleKindInfo } from '../../api/alertTypes';
 import { ApiError } from '../../api/http';
 import { count } from '../../lib/format';
 import { exactTime } from '../../lib/time';
@@ -10,7 +10,6 @@ import { Skeleton } from '../../ui/Skeleton';
 import { runBacktest } from './alertingApi';
 import { BacktestTimeline, rowsOf } from './BacktestTimeline';
 import { History } from './icons';
-import { kindInfo } from './labels';
 import { SeverityBadge } from './SeverityBadge';
 
 const periods = [1, 7, 14, 30];
@@ -19,12 +18,12 @@ const typeLabel = { AlertRaised: 'Raised', AlertEscalated: 'Escalated', AlertRes
 
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
-function Summary({ r, days, kind }: { r: BacktestResult; days: number; kind: RuleKind }) {
+function Summary({ r, days, scope }: { r: BacktestResult; days: number; scope: RuleKindInfo['scope'] }) {
   const s = r.summary;
   const checks = plural(r.checksReplayed, 'check');
   const period = days === 1 ? 'the last day' : `the last ${days} days`;
   if (!s.raised && !s.escalated && !s.resolved) return <p className="bt-summary">It would <strong>not have fired</strong> in {period} ({checks} replayed).</p>;
-  const about = kindInfo[kind].scope === 'integration' ? plural(s.scopes, 'integration') : plural(s.scopes, 'provider');
+  const about = scope === 'integration' ? plural(s.scopes, 'integration') : plural(s.scopes, 'provider');
   const firing = rowsOf(r.transitions, Date.parse(r.to)).flatMap((row) => row.intervals).filter((i) => i.open).length;
   const after = [s.escalated && `escalated ${s.escalated}`, s.resolved && `resolved ${s.resolved}`, firing && `${firing} would still be open now`].filter(Boolean);
   return (
@@ -35,15 +34,17 @@ function Summary({ r, days, kind }: { r: BacktestResult; days: number; kind: Rul
   );
 }
 
-export function BacktestPanel({ input, onFieldErrors, canRun }: {
+export function BacktestPanel({ input, scope, onFieldErrors, canRun }: {
   /** The rule as the form holds it now. */
   input: () => AlertRuleInput;
+  /** What its kind is about, for the summary's words. */
+  scope: RuleKindInfo['scope'];
   /** A refused rule: the form shows why next to its fields. */
   onFieldErrors: (fields: Record<string, string>, sent: AlertRuleInput) => void;
   canRun: boolean;
 }) {
   const [days, setDays] = useState(7);
-  const [state, setState] = useState<{ busy: boolean; result?: BacktestResult; days?: number; kind?: RuleKind; error?: unknown }>({ busy: false });
+  const [state, setState] = useState<{ busy: boolean; result?: BacktestResult; days?: number; scope?: RuleKindInfo['scope']; error?: unknown }>({ busy: false });
   const [all, setAll] = useState(false);
 
   async function run() {
@@ -51,7 +52,7 @@ export function BacktestPanel({ input, onFieldErrors, canRun }: {
     setState((s) => ({ ...s, busy: true, error: undefined }));
     try {
       const result = await runBacktest(rule, days);
-      setState({ busy: false, result, days, kind: rule.kind });
+      setState({ busy: false, result, days, scope });
       setAll(false);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400 && Object.keys(err.fields).length) onFieldErrors(err.fields, rule);
@@ -90,7 +91,7 @@ export function BacktestPanel({ input, onFieldErrors, canRun }: {
         {state.busy && !r && <div className="backtest__placeholder"><span className="visually-hidden" role="status">Replaying history</span><Skeleton height={22} width="70%" /><Skeleton height={140} style={{ marginTop: 14 }} radius={10} /></div>}
         {r && (
           <div className={`backtest__result${state.busy ? ' is-refreshing' : ''}`}>
-            <Summary r={r} days={state.days ?? days} kind={state.kind ?? 'integration_red'} />
+            <Summary r={r} days={state.days ?? days} scope={state.scope ?? scope} />
             {r.truncated && <p className="notice small">So much history that only the most recent checks were replayed.</p>}
             {r.transitions.length > 0 && (
               <>

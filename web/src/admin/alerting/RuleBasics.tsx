@@ -1,25 +1,22 @@
 // The rule's identity: its name, what kind of problem it watches, how urgent, which provider.
-import { alertProviders, ruleKinds, type RuleKind, type Severity } from '../../api/alertTypes';
+import { alertProviders, type RuleKindInfo, type Severity } from '../../api/alertTypes';
 import { providerName } from '../../lib/format';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { Field } from './Field';
-import { kindInfo } from './labels';
 import type { RuleDraft } from './ruleDraft';
+import { kindGroups } from './ruleKinds';
 import { Toggle } from './Toggle';
 
 export interface DraftProps {
   draft: RuleDraft;
+  /** The draft's kind, as the API describes it. */
+  kind: RuleKindInfo;
   set: (patch: Partial<RuleDraft>) => void;
   errors: Record<string, string>;
 }
 
-const groups = [
-  { label: 'About one integration', kinds: ruleKinds.filter((k) => kindInfo[k].scope === 'integration') },
-  { label: 'About a whole provider', kinds: ruleKinds.filter((k) => kindInfo[k].scope === 'provider') },
-];
-
-export function RuleBasics({ draft, set, errors, onKind }: DraftProps & { onKind: (kind: RuleKind) => void }) {
-  const perIntegration = kindInfo[draft.kind].scope === 'integration';
+export function RuleBasics({ draft, kind, kinds, set, errors, onKind }: DraftProps & { kinds: RuleKindInfo[]; onKind: (kind: RuleKindInfo) => void }) {
+  const perIntegration = kind.scope === 'integration';
   return (
     <section className="card section rule-card" aria-labelledby="rule-basics-heading">
       <h2 id="rule-basics-heading" className="section__title">Rule</h2>
@@ -27,12 +24,12 @@ export function RuleBasics({ draft, set, errors, onKind }: DraftProps & { onKind
         <Field id="rule-name" label="Name" error={errors.name} hint="Shown in every notification." className="form-grid__wide">
           {(a) => <input {...a} type="text" value={draft.name} maxLength={120} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. Slack integration is red" />}
         </Field>
-        <Field id="rule-kind" label="Watches for" error={errors.kind} hint={kindInfo[draft.kind].what} className="form-grid__wide">
+        <Field id="rule-kind" label="Watches for" error={errors.kind} hint={kind.description} className="form-grid__wide">
           {(a) => (
-            <select {...a} value={draft.kind} onChange={(e) => onKind(e.target.value as RuleKind)}>
-              {groups.map((g) => (
+            <select {...a} value={draft.kind} onChange={(e) => onKind(kinds.find((k) => k.id === e.target.value) ?? kind)}>
+              {kindGroups(kinds).map((g) => (
                 <optgroup key={g.label} label={g.label}>
-                  {g.kinds.map((k) => <option key={k} value={k}>{kindInfo[k].label}</option>)}
+                  {g.kinds.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
                 </optgroup>
               ))}
             </select>

@@ -4,7 +4,6 @@ import { Link } from 'wouter';
 import type { Webhook } from '../../api/alertTypes';
 import { useWebhooks } from './alertingApi';
 import { Field } from './Field';
-import { kindInfo } from './labels';
 import type { DraftProps } from './RuleBasics';
 import type { RuleDraft } from './ruleDraft';
 
@@ -52,9 +51,9 @@ function Channels({ which, emails, hooks, onEmails, onHooks, errors, webhooks, l
   );
 }
 
-export function RuleChannels({ draft, set, errors }: DraftProps) {
+export function RuleChannels({ draft, kind, set, errors }: DraftProps) {
   const webhooks = useWebhooks().data?.webhooks;
-  const perIntegration = kindInfo[draft.kind].scope === 'integration';
+  const perIntegration = kind.scope === 'integration';
   const pick = (patch: Partial<RuleDraft>) => set(patch);
   return (
     <section className="card section rule-card" aria-labelledby="rule-channels-heading">

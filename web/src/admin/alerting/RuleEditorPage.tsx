@@ -4,13 +4,13 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
-import type { AlertRule, AlertRuleInput, RuleKind } from '../../api/alertTypes';
+import type { AlertRule, AlertRuleInput, RuleKindInfo } from '../../api/alertTypes';
 import { ApiError } from '../../api/http';
 import { ErrorState, errorText } from '../../ui/ErrorState';
 import { ChevronRight } from '../../ui/Icons';
 import { Skeleton } from '../../ui/Skeleton';
 import { toast } from '../../ui/toasts';
-import { deleteRule, saveRule, useRules } from './alertingApi';
+import { deleteRule, saveRule, useRuleKinds, useRules } from './alertingApi';
 import { BacktestPanel } from './BacktestPanel';
 import { ConfirmAction } from './ConfirmAction';
 import { FormAlert } from './Field';
@@ -31,10 +31,13 @@ const answers: Partial<Record<keyof RuleDraft, string[]>> = {
 
 const noErrors: RuleErrors = { fields: {}, other: [] };
 
-function RuleForm({ rule }: { rule: AlertRule | null }) {
+/** `kinds` is never empty, and holds the rule's kind (the API validates stored rules against the same list). */
+function RuleForm({ rule, kinds }: { rule: AlertRule | null; kinds: RuleKindInfo[] }) {
   const qc = useQueryClient();
   const [, navigate] = useLocation();
-  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? draftOf(rule) : withKind(newDraft(), 'integration_red')));
+  const kindFor = (id: string) => kinds.find((k) => k.id === id) ?? (kinds[0] as RuleKindInfo);
+  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? draftOf(rule, kindFor(rule.kind)) : newDraft(kinds[0] as RuleKindInfo)));
+  const kind = kindFor(draft.kind);
   const [errors, setErrors] = useState<RuleErrors>(noErrors);
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -62,7 +65,7 @@ function RuleForm({ rule }: { rule: AlertRule | null }) {
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    const input = inputOf(draft);
+    const input = inputOf(draft, kind);
     setSaving(true);
     setFailure(null);
     try {
@@ -102,11 +105,11 @@ function RuleForm({ rule }: { rule: AlertRule | null }) {
             </FormAlert>
           </div>
         )}
-        <RuleBasics draft={draft} set={set} errors={errors.fields} onKind={(kind: RuleKind) => set(withKind(draft, kind))} />
-        <RuleCondition draft={draft} set={set} errors={errors.fields} />
-        <RuleNoise draft={draft} set={set} errors={errors.fields} />
-        <RuleChannels draft={draft} set={set} errors={errors.fields} />
-        <BacktestPanel input={() => inputOf(draft)} canRun={!saving} onFieldErrors={(fields, sent) => showErrors(fields, sent, 'rule.')} />
+        <RuleBasics draft={draft} kind={kind} kinds={kinds} set={set} errors={errors.fields} onKind={(next) => set(withKind(draft, next))} />
+        <RuleCondition draft={draft} kind={kind} set={set} errors={errors.fields} />
+        <RuleNoise draft={draft} kind={kind} set={set} errors={errors.fields} />
+        <RuleChannels draft={draft} kind={kind} set={set} errors={errors.fields} />
+        <BacktestPanel input={() => inputOf(draft, kind)} scope={kind.scope} canRun={!saving} onFieldErrors={(fields, sent) => showErrors(fields, sent, 'rule.')} />
         {failure !== null && <ErrorState compact title="Could not save the rule" error={failure} />}
         <div className="form-actions">
           <button type="submit" className="button button--primary" disabled={saving || deleting}>{saving ? 'Saving…' : rule ? 'Save changes' : 'Create rule'}</button>
@@ -122,8 +125,18 @@ function RuleForm({ rule }: { rule: AlertRule | null }) {
   );
 }
 
+function Loading() {
+  return (
+    <div aria-busy="true">
+      <span className="visually-hidden" role="status">Loading the rule</span>
+      {[260, 160, 160, 280].map((h, i) => <Skeleton key={i} height={h} radius={14} style={{ marginTop: 20 }} />)}
+    </div>
+  );
+}
+
 export function RuleEditorPage({ id }: { id?: string }) {
   const rules = useRules();
+  const kinds = useRuleKinds();
   const rule = id ? rules.data?.rules.find((r) => r.id === id) : null;
   const title = id ? rule?.name ?? 'Rule' : 'New rule';
   useEffect(() => {
@@ -146,7 +159,11 @@ export function RuleEditorPage({ id }: { id?: string }) {
           </p>
         </div>
       </div>
-      {!id ? <RuleForm rule={null} /> : rule ? <RuleForm key={rule.id} rule={rule} /> : rules.error && !rules.data ? (
+      {kinds.error && !kinds.data ? (
+        <ErrorState title="Could not load the rule kinds" error={kinds.error} onRetry={() => void kinds.refetch()} />
+      ) : !kinds.data?.length ? (
+        <Loading />
+      ) : !id ? <RuleForm rule={null} kinds={kinds.data} /> : rule ? <RuleForm key={rule.id} rule={rule} kinds={kinds.data} /> : rules.error && !rules.data ? (
         <ErrorState title="Could not load the rule" error={rules.error} onRetry={() => void rules.refetch()} />
       ) : rules.data ? (
         <div className="empty-state card">
@@ -154,12 +171,7 @@ export function RuleEditorPage({ id }: { id?: string }) {
           <p>It may have been deleted.</p>
           <Link href="/alerting/rules" className="button button--primary">Back to the rules</Link>
         </div>
-      ) : (
-        <div aria-busy="true">
-          <span className="visually-hidden" role="status">Loading the rule</span>
-          {[260, 160, 160, 280].map((h, i) => <Skeleton key={i} height={h} radius={14} style={{ marginTop: 20 }} />)}
-        </div>
-      )}
+      ) : <Loading />}
     </>
   );
 }

@@ -3,17 +3,18 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import type { AlertRule } from '../../api/alertTypes';
+import type { AlertRule, RuleKindInfo } from '../../api/alertTypes';
 import { ErrorState, errorText } from '../../ui/ErrorState';
 import { Skeleton } from '../../ui/Skeleton';
 import { toast } from '../../ui/toasts';
-import { ruleInput, saveRule, useRules } from './alertingApi';
+import { ruleInput, saveRule, useRuleKinds, useRules } from './alertingApi';
 import { Plus } from './icons';
-import { channelsText, conditionText, durationText, kindLabel, scopeText } from './labels';
+import { channelsText, durationText, scopeText } from './labels';
+import { conditionText, kindLabel } from './ruleKinds';
 import { SeverityBadge } from './SeverityBadge';
 import { Toggle } from './Toggle';
 
-function Row({ rule }: { rule: AlertRule }) {
+function Row({ rule, kinds }: { rule: AlertRule; kinds: RuleKindInfo[] | undefined }) {
   const qc = useQueryClient();
   const [pending, setPending] = useState<boolean | null>(null);
   async function toggle(enabled: boolean) {
@@ -34,10 +35,10 @@ function Row({ rule }: { rule: AlertRule }) {
       <th scope="row">
         <Link href={`/alerting/rules/${encodeURIComponent(rule.id)}`} className="cell-link cell-link--stacked">
           <span>{rule.name}</span>
-          <span className="muted small">{kindLabel(rule.kind)}</span>
+          <span className="muted small">{kindLabel(kinds, rule.kind)}</span>
         </Link>
       </th>
-      <td className="small">{conditionText(rule)}</td>
+      <td className="small">{conditionText(kinds?.find((k) => k.id === rule.kind), rule.params)}</td>
       <td><SeverityBadge severity={rule.severity} /></td>
       <td className="small">{scopeText(rule.provider)}</td>
       <td className="small">
@@ -56,6 +57,7 @@ function Row({ rule }: { rule: AlertRule }) {
 
 export function RulesPage() {
   const q = useRules();
+  const kinds = useRuleKinds().data;
   useEffect(() => {
     document.title = 'Alert rules · Pulse admin';
   }, []);
@@ -100,7 +102,7 @@ export function RulesPage() {
                   <th scope="col">Enabled</th>
                 </tr>
               </thead>
-              <tbody>{rules.map((r) => <Row key={r.id} rule={r} />)}</tbody>
+              <tbody>{rules.map((r) => <Row key={r.id} rule={r} kinds={kinds} />)}</tbody>
             </table>
           </div>
         )}

@@ -3,7 +3,7 @@
 // back to the old state after a save.
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import type {
-  AlertDetail, AlertPage, AlertRule, AlertRuleInput, BacktestResult, ChannelRef, CreatedWebhook, Suppression,
+  AlertDetail, AlertPage, AlertRule, AlertRuleInput, BacktestResult, ChannelRef, CreatedWebhook, RuleKindInfo, Suppression,
   SuppressionInput, TestResult, Webhook,
 } from '../../api/alertTypes';
 import { untilProjected } from '../../api/eventually';
@@ -25,6 +25,7 @@ export const keys = {
   openAlerts: ['admin', 'alerting', 'alerts', 'open'] as const,
   alert: (id: string) => ['admin', 'alerting', 'alert', id] as const,
   rules: ['admin', 'alerting', 'rules'] as const,
+  kinds: ['admin', 'alerting', 'kinds'] as const,
   webhooks: ['admin', 'alerting', 'webhooks'] as const,
   suppressions: ['admin', 'alerting', 'suppressions'] as const,
 };
@@ -65,6 +66,12 @@ export function useAlert(id: string) {
   });
 }
 
+/** The kinds are fixed while the server runs: asked once per page load. */
+export const useRuleKinds = () => useQuery({
+  queryKey: keys.kinds,
+  queryFn: ({ signal }) => adminGet<{ kinds: RuleKindInfo[] }>('/api/admin/alert-rule-kinds', signal).then((r) => r.kinds),
+  staleTime: Infinity,
+});
 export const useRules = () => useQuery({ queryKey: keys.rules, queryFn: ({ signal }) => readRules(signal), staleTime: 10_000 });
 export const useWebhooks = () => useQuery({ queryKey: keys.webhooks, queryFn: ({ signal }) => readWebhooks(signal), staleTime: 10_000 });
 export const useSuppressions = () => useQuery({

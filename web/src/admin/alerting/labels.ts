@@ -1,19 +1,8 @@
-// Alerting's vocabulary in words people read: rule kinds, resolutions, facts, channels,
-// durations. The API speaks in ids and seconds; every screen of the section speaks this.
-import type { AlertRule, RuleKind, Webhook } from '../../api/alertTypes';
+// Alerting's vocabulary in words people read: resolutions, facts, channels, durations. The API
+// speaks in ids and seconds; every screen of the section speaks this. Rule kinds bring their
+// own words from the API (ruleKinds.ts).
+import type { AlertRule, Webhook } from '../../api/alertTypes';
 import { providerName } from '../../lib/format';
-
-export const kindInfo: Record<RuleKind, { label: string; scope: 'integration' | 'provider'; what: string }> = {
-  integration_red: { label: 'Integration is red', scope: 'integration', what: 'An integration turns red, by the same status rules its owner sees.' },
-  consecutive_failures: { label: 'Failed checks in a row', scope: 'integration', what: 'An integration fails a number of checks in a row.' },
-  reauth_required: { label: 'Must be reconnected', scope: 'integration', what: 'Pulse lost access and only the owner can restore it.' },
-  check_stalled: { label: 'Checks stalled', scope: 'integration', what: "No check has arrived for an integration for a while: Pulse's own workers, not the provider." },
-  provider_failure_rate: { label: 'Provider failure rate', scope: 'provider', what: "Too many of a provider's checks fail within a window." },
-  provider_latency_p95: { label: 'Provider latency (p95)', scope: 'provider', what: "The slowest 5 % of a provider's successful checks are too slow." },
-  provider_incident: { label: 'Provider incident', scope: 'provider', what: 'Many integrations of many users fail together: the provider itself has a problem.' },
-};
-
-export const kindLabel = (kind: string) => kindInfo[kind as RuleKind]?.label ?? kind.replace(/_/g, ' ');
 
 export const resolutionLabel: Record<string, string> = {
   recovered: 'Recovered',
@@ -63,21 +52,6 @@ export function durationText(seconds: number): string {
 export function humanizeMessage(message: string): string {
   const text = message.replace(/between (\d+) and (\d+) seconds/, (_m, a: string, b: string) => `between ${durationText(Number(a))} and ${durationText(Number(b))}`);
   return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
-}
-
-/** What a rule watches for, in one sentence. */
-export function conditionText(rule: Pick<AlertRule, 'kind' | 'params'>): string {
-  const p = rule.params;
-  const win = p.windowSeconds ? durationText(p.windowSeconds) : '?';
-  switch (rule.kind) {
-    case 'integration_red': return 'Status turns red';
-    case 'reauth_required': return 'Owner must reconnect';
-    case 'consecutive_failures': return `${p.failures ?? '?'} failed checks in a row`;
-    case 'check_stalled': return `No check for ${p.afterSeconds ? durationText(p.afterSeconds) : '?'}`;
-    case 'provider_failure_rate': return `Over ${p.thresholdPercent ?? '?'} % failed in ${win} (at least ${p.minSample ?? '?'} checks)`;
-    case 'provider_latency_p95': return `p95 over ${p.thresholdMs ?? '?'} ms in ${win} (at least ${p.minSample ?? '?'} checks)`;
-    case 'provider_incident': return `${p.minIntegrations ?? '?'}+ integrations of ${p.minUsers ?? '?'}+ users failing (≥ ${p.failurePercent ?? '?'} %) in ${win}`;
-  }
 }
 
 export const scopeText = (provider: string | null) => (provider ? providerName(provider) : 'All providers');
