@@ -15,6 +15,9 @@
 //   deterministic, so this re-derives exactly the state the previous owner had.
 // - On the group's very first start (no committed offsets at all) history up to now is read
 //   without emitting, so deploying alerting does not page anyone about last month.
+//
+// When to do what (activate, evaluate, commit, snapshot, rebuild, stop) is decided by the pure
+// state machine in consumers/evaluatorStates.ts; this file only carries out its effects.
 import { randomUUID } from 'node:crypto';
 import { alertRuleSchema, emptyState, evaluate, restoreState, takeChanges, type EvaluatorState } from '../alerting/index.js';
 import { capInputTime, evaluatorInputOf, InvalidConfigEvent, transitionEvent } from '../alerting/eventMapping.js';
@@ -25,6 +28,7 @@ import type { BatchControl, EventProducer, IncomingBatch, KafkaClient, OutgoingR
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
 import { loadSnapshot, offsetKey, saveSnapshot, splitOffsetKey } from './alertEvaluatorSnapshot.js';
+import { initialLife, planActivation, transition, type Effect, type Life, type LifeEvent } from './evaluatorStates.js';
 import { deadLetterRecord } from './deadLetters.js';
 
 export interface AlertEvaluatorDeps {
@@ -38,24 +42,21 @@ export interface AlertEvaluatorDeps {
   now: () => number;
 }
 
-/** Snapshots are an optimisation: at most one every this long. */
-const SNAPSHOT_EVERY_MS = 2_000;
-/** Offsets of batches that wrote nothing are committed at least this often. */
-const COMMIT_EVERY_MS = 1_000;
-
-interface Active {
+/** What the active member remembers: the core's state and changes not yet in the snapshot. */
+interface Memory {
   state: EvaluatorState;
-  /** Inputs before these offsets were already evaluated and committed: re-evaluate silently. */
-  replayUntil: Map<string, bigint>;
-  /** Next offset to read per partition, as reflected by `state`. */
-  position: Map<string, bigint>;
-  /** Changed entries not yet in the snapshot (kept across a failed save). */
+  /** Kept across a failed save. */
   unsaved: Map<string, unknown | null>;
-  rewoundTo: Map<string, bigint>;
-  /** Offsets read past but not yet committed (batches that wrote nothing). */
-  uncommitted: Map<string, bigint>;
-  lastCommitAt: number;
-  lastSnapshotAt: number;
+}
+
+/** What an effect may need from the moment that caused it. */
+interface Moment {
+  assignment?: Record<string, number[]>;
+  snapshotEntries?: number;
+  batch?: IncomingBatch;
+  control?: BatchControl;
+  out?: OutgoingRecord[];
+  dead?: OutgoingRecord[];
 }
 
 export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<RunningConsumer> {
@@ -65,16 +66,63 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
   const elog = log.child({ component: 'alert-evaluator' });
   const parseRule = (raw: unknown) => alertRuleSchema.parse(raw) as AlertRule;
 
+  let life: Life<Memory> = initialLife;
   let producer: TransactionalProducer | null = null;
   let clockProducer: EventProducer | null = null;
-  let active: Active | null = null;
-  let ticker: NodeJS.Timeout | null = null;
   let consumer: RunningConsumer | null = null;
-  let stopping = false;
+  let ticker: NodeJS.Timeout | null = null;
+  let restartTimer: NodeJS.Timeout | null = null;
+  // A restart in flight when stop() is called must not leave a consumer behind: a forgotten
+  // group member would hold every partition (single active) and process nothing.
+  let restarting: Promise<void> | null = null;
+  const stopping = () => life.phase === 'stopping' || life.phase === 'stopped';
 
-  const stopTicking = () => {
-    if (ticker) clearInterval(ticker);
-    ticker = null;
+  /** Feeds one event to the state machine and carries out what it decides, in order. */
+  const feed = async (event: LifeEvent<Memory>, moment: Moment = {}): Promise<void> => {
+    const step = transition(life, event, Date.now());
+    life = step.life;
+    for (const effect of step.effects) await perform(effect, moment);
+  };
+
+  const perform = async (effect: Effect<Memory>, moment: Moment): Promise<void> => {
+    switch (effect.kind) {
+      case 'activate': return activate(moment.assignment ?? {});
+      case 'seek': {
+        const { topic, partition } = splitOffsetKey(effect.key);
+        return void (moment.control ?? consumer)?.seek(topic, partition, effect.offset);
+      }
+      case 'startTicking':
+        ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
+        return;
+      case 'stopTicking':
+        if (ticker) clearInterval(ticker);
+        ticker = null;
+        return;
+      case 'announce':
+        if (effect.what === 'standby') return void elog.info('alert evaluator on standby');
+        return void elog.info({ partitions: Object.values(moment.assignment ?? {}).reduce((n, ps) => n + ps.length, 0), snapshotEntries: moment.snapshotEntries }, 'alert evaluator active');
+      case 'evaluate': return evaluateBatch(effect, moment);
+      case 'commit': return commit(effect, moment);
+      case 'saveSnapshot': return saveMemory(effect.memory, effect.position);
+      case 'heartbeat': return moment.control?.heartbeat();
+      case 'scheduleRestart':
+        restartTimer = setTimeout(() => void feed({ type: 'restartDue' }), effect.afterMs);
+        return;
+      case 'restart': return restart();
+      case 'cancelRestart':
+        if (restartTimer) clearTimeout(restartTimer);
+        await restarting;
+        return;
+      case 'stopConsumer':
+        await consumer?.stop();
+        return feed({ type: 'consumerStopped' });
+      case 'closeProducers':
+        await producer?.close().catch(() => undefined);
+        producer = null;
+        await clockProducer?.close().catch(() => undefined);
+        clockProducer = null;
+        return;
+    }
   };
 
   const tick = async () => {
@@ -96,116 +144,77 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
   };
 
   const activate = async (assignment: Record<string, number[]>) => {
-    active = null;
-    // Creating the transactional producer fences any older owner: from here on only we commit.
-    producer ??= await kafka.transactionalProducer(groupId);
-    const snapshot = await loadSnapshot(db);
-    const committed = await kafka.committedOffsets(groupId, inputs);
-    // The group's very first start: what is on the topics already is history. Later, a
-    // partition without a commit simply had nothing yet, and everything on it is news.
-    const firstStart = committed.every((o) => o.offset === null);
-    const replayUntil = new Map<string, bigint>();
-    const position = new Map<string, bigint>();
-    // History read on the first start is committed with the next commit: otherwise a partition
-    // with nothing new after it would stay uncommitted, and an owner starting without a
-    // snapshot would take that history for news (and the group would look behind forever).
-    const uncommitted = new Map<string, bigint>();
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      const highs = await kafka.partitionOffsets(topic);
-      for (const partition of partitions) {
-        const key = offsetKey(topic, partition);
-        const c = committed.find((o) => o.topic === topic && o.partition === partition)?.offset ?? null;
-        replayUntil.set(key, c ?? (firstStart ? highs.find((h) => h.partition === partition)?.high ?? 0n : 0n));
-        if (firstStart && replayUntil.get(key)! > 0n) uncommitted.set(key, replayUntil.get(key)!);
-        const from = snapshot.offsets.get(key) ?? 0n;
-        position.set(key, from);
-        consumer?.seek(topic, partition, from);
+    let event: LifeEvent<Memory>;
+    let snapshotEntries: number;
+    try {
+      // Creating the transactional producer fences any older owner: from here on only we commit.
+      producer ??= await kafka.transactionalProducer(groupId);
+      const snapshot = await loadSnapshot(db);
+      const committed = await kafka.committedOffsets(groupId, inputs);
+      const highs = new Map<string, bigint>();
+      for (const topic of Object.keys(assignment)) {
+        for (const h of await kafka.partitionOffsets(topic)) highs.set(offsetKey(topic, h.partition), h.high);
       }
+      const plan = planActivation(assignment, committed, (key) => highs.get(key) ?? 0n, snapshot.offsets, offsetKey);
+      event = { type: 'activated', plan, memory: { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), unsaved: new Map() } };
+      snapshotEntries = snapshot.entries.length;
+    } catch (err) {
+      await feed({ type: 'activationFailed' });
+      throw err;
     }
-    active = { state: snapshot.entries.length ? restoreState(snapshot.entries) : emptyState(), replayUntil, position, unsaved: new Map(), rewoundTo: new Map(), uncommitted, lastCommitAt: Date.now(), lastSnapshotAt: 0 };
-    stopTicking();
-    ticker = setInterval(() => void tick(), deps.tickSeconds * 1000);
-    elog.info({ partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0), snapshotEntries: snapshot.entries.length }, 'alert evaluator active');
+    await feed(event, { assignment, snapshotEntries });
   };
 
-  const snapshotIfDue = async (a: Active, force = false) => {
-    if (!force && Date.now() - a.lastSnapshotAt < SNAPSHOT_EVERY_MS) return;
-    a.lastSnapshotAt = Date.now();
-    for (const c of takeChanges(a.state)) a.unsaved.set(c.key, c.value);
+  const saveMemory = async (memory: Memory, position: ReadonlyMap<string, bigint>) => {
+    for (const c of takeChanges(memory.state)) memory.unsaved.set(c.key, c.value);
     try {
-      await saveSnapshot(db, [...a.unsaved].map(([key, value]) => ({ key, value })), new Map(a.position));
-      a.unsaved.clear();
+      await saveSnapshot(db, [...memory.unsaved].map(([key, value]) => ({ key, value })), new Map(position));
+      memory.unsaved.clear();
     } catch (err) {
       // Not fatal: the log is the truth and the changes stay queued for the next save.
       elog.warn({ err: { message: (err as Error).message } }, 'evaluator snapshot not saved; will retry');
     }
   };
 
-  let rebuildTimer: NodeJS.Timeout | null = null;
-  /** After a failed transaction our memory is ahead of Kafka: throw it away and rebuild. */
-  const rebuild = (reason: string, err: unknown) => {
-    elog.error({ reason, err: { message: (err as Error)?.message } }, 'alert evaluator rebuilding from the log');
-    active = null;
-    stopTicking();
-    rebuildTimer = setTimeout(() => void restart(), 1_000);
-  };
-
-  const handleBatch = async (batch: IncomingBatch, control: BatchControl) => {
-    const a = active;
-    if (!a || !batch.records.length || !producer) return;
-    const key = offsetKey(batch.topic, batch.partition);
-    const first = batch.records[0]!;
-    const expected = a.position.get(key) ?? 0n;
-    if (first.offset > expected && a.rewoundTo.get(key) !== expected) {
-      // The fetch ran ahead of our state (a seek not yet applied): go back, once. A later
-      // start after that is a gap with no records (transaction markers), not a loss.
-      a.rewoundTo.set(key, expected);
-      control.seek(batch.topic, batch.partition, expected);
-      return;
-    }
-    const replayUntil = a.replayUntil.get(key) ?? 0n;
+  const evaluateBatch = async ({ key, from, emitFrom, memory }: Extract<Effect<Memory>, { kind: 'evaluate' }>, moment: Moment) => {
+    const batch = moment.batch!;
     // A stable mark of "a batch is in flight" (evaluated, its transaction not yet committed):
     // the kill tests wait for it so they crash the evaluator at that moment, not at random.
-    elog.debug({ topic: batch.topic, partition: batch.partition, firstOffset: String(first.offset), lastOffset: String(batch.records.at(-1)!.offset) }, 'alert evaluator batch evaluating');
+    elog.debug({ topic: batch.topic, partition: batch.partition, firstOffset: String(batch.records[0]!.offset), lastOffset: String(batch.records.at(-1)!.offset) }, 'alert evaluator batch evaluating');
     const out: OutgoingRecord[] = [];
     const dead: OutgoingRecord[] = [];
-    let last = expected - 1n;
+    let last = from - 1n;
     for (const record of batch.records) {
-      if (record.offset < expected) continue;
+      if (record.offset < from) continue;
       last = record.offset;
       let input;
       try {
         input = evaluatorInputOf(await codec.decode(record), parseRule);
       } catch (err) {
         if (!(err instanceof UndecodableRecord) && !(err instanceof InvalidConfigEvent) && !isValidationError(err)) throw err;
-        if (record.offset >= replayUntil) dead.push(deadLetterRecord(record, 'alert-evaluator', (err as Error).message.slice(0, 500)));
+        if (record.offset >= emitFrom) dead.push(deadLetterRecord(record, 'alert-evaluator', (err as Error).message.slice(0, 500)));
         continue;
       }
       if (!input) continue;
-      const transitions = evaluate(a.state, capInputTime(input, record.timestamp), settings);
-      if (record.offset < replayUntil) continue; // committed before: re-derived, not re-sent
+      const transitions = evaluate(memory.state, capInputTime(input, record.timestamp), settings);
+      if (record.offset < emitFrom) continue; // committed before: re-derived, not re-sent
       for (const t of transitions) out.push(await codec.encode(transitionEvent(t)));
     }
-    if (last < expected) return;
-    if (last + 1n > replayUntil) a.uncommitted.set(key, last + 1n);
-    // A batch that wrote nothing need not commit at once: after a crash it is evaluated again
-    // from the same state and writes nothing again. So offsets ride along with the next batch
-    // that has something to write, or go in once a second — not one transaction per batch.
-    if (out.length || dead.length || (a.uncommitted.size && Date.now() - a.lastCommitAt >= COMMIT_EVERY_MS)) {
-      const offsets = [...a.uncommitted].map(([k, offset]) => ({ ...splitOffsetKey(k), offset }));
-      try {
-        await commitWithRetry(producer, [{ topic: topics.alerts, records: out }, { topic: topics.dlq(batch.topic), records: dead }], { groupId, offsets });
-      } catch (err) {
-        rebuild('transaction failed', err);
-        return;
-      }
-      a.uncommitted.clear();
-      a.lastCommitAt = Date.now();
-      if (out.length) elog.info({ transitions: out.length }, 'alert transitions committed');
+    if (last < from) return;
+    await feed({ type: 'evaluated', key, last, wrote: out.length > 0 || dead.length > 0 }, { ...moment, out, dead });
+  };
+
+  const commit = async ({ key, last, offsets }: Extract<Effect<Memory>, { kind: 'commit' }>, moment: Moment) => {
+    const out = moment.out ?? [];
+    try {
+      await commitWithRetry(producer!, [{ topic: topics.alerts, records: out }, { topic: topics.dlq(moment.batch!.topic), records: moment.dead ?? [] }],
+        { groupId, offsets: offsets.map(([k, offset]) => ({ ...splitOffsetKey(k), offset })) });
+    } catch (err) {
+      elog.error({ reason: 'transaction failed', err: { message: (err as Error)?.message } }, 'alert evaluator rebuilding from the log');
+      return feed({ type: 'commitFailed' }, moment);
     }
-    a.position.set(key, last + 1n);
-    await snapshotIfDue(a);
-    await control.heartbeat();
+    if (out.length) elog.info({ transitions: out.length }, 'alert transitions committed');
+    return feed({ type: 'committed', key, last }, moment);
   };
 
   const start = async () => {
@@ -214,37 +223,28 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
       topics: inputs,
       singleActive: true,
       partitionsConcurrently: 1,
-      onAssigned: (assignment) => oneAtATime(async () => {
-        const mine = Object.values(assignment).some((ps) => ps.length > 0);
-        if (mine) await activate(assignment);
-        else {
-          active = null;
-          stopTicking();
-          elog.info('alert evaluator on standby');
-        }
+      onAssigned: (assignment) => oneAtATime(() => feed({ type: 'assigned', partitions: Object.values(assignment).reduce((n, ps) => n + ps.length, 0) }, { assignment })),
+      eachBatch: (batch, control) => oneAtATime(async () => {
+        if (!batch.records.length) return;
+        await feed({ type: 'batch', key: offsetKey(batch.topic, batch.partition), firstOffset: batch.records[0]!.offset }, { batch, control });
       }),
-      eachBatch: (batch, control) => oneAtATime(() => handleBatch(batch, control)),
     });
   };
 
-  // A restart in flight when stop() is called must not leave a consumer behind: a forgotten
-  // group member would hold every partition (single active) and process nothing.
-  let restarting: Promise<void> | null = null;
-  let retryTimer: NodeJS.Timeout | null = null;
+  /** Rejoins the group with a new transactional producer, so the state is rebuilt from the log. */
   const restart = () => {
     restarting ??= (async () => {
-      if (stopping) return;
       const old = consumer;
       consumer = null;
       await old?.stop().catch(() => undefined);
       await producer?.close().catch(() => undefined);
       producer = null;
-      if (stopping) return;
+      if (stopping()) return;
       try {
         await start();
       } catch (err) {
         elog.error({ err: { message: (err as Error).message } }, 'alert evaluator restart failed; trying again');
-        retryTimer = setTimeout(() => void restart(), 2_000);
+        await feed({ type: 'restartFailed' });
       }
     })().finally(() => {
       restarting = null;
@@ -253,21 +253,10 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
   };
 
   await start();
+  let stopped: Promise<void> | null = null;
   return {
     seek: (topic, partition, offset) => consumer?.seek(topic, partition, offset),
-    async stop() {
-      stopping = true;
-      stopTicking();
-      if (rebuildTimer) clearTimeout(rebuildTimer);
-      if (retryTimer) clearTimeout(retryTimer);
-      await restarting;
-      const a = active;
-      active = null;
-      await consumer?.stop();
-      if (a) await snapshotIfDue(a, true).catch(() => undefined);
-      await producer?.close().catch(() => undefined);
-      await clockProducer?.close().catch(() => undefined);
-    },
+    stop: () => (stopped ??= feed({ type: 'stopRequested' })),
   };
 }
 
