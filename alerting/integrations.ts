@@ -1,8 +1,9 @@
-// What the evaluator knows about each integration: owner, provider, interval, reauth, and its
-// health by the very status rules the projection uses (evolveHealth), so an alert never
-// disagrees with the colour the user sees.
+// What the evaluator knows about each integration: owner, provider, interval, reauth by the
+// one lifecycle fold (health/integrationLifecycle.ts), and its standing by the very status
+// rules the projection uses (nextStanding), so an alert never disagrees with what the user sees.
 import type { HealthChecked, LifecycleEvent } from '../health/events.js';
-import { evolveHealth, type IntegrationHealth, type StatusRules } from '../health/statusRules.js';
+import { nextStanding, type StatusRules } from '../health/statusRules.js';
+import { evolveIntegration, type Integration } from '../health/integrationLifecycle.js';
 import { drop, put, type EvaluatorState, type IntegrationEntry } from './state.js';
 import { latestOf, moveLatest } from './windows.js';
 
@@ -24,28 +25,6 @@ export function forgetIntegration(state: EvaluatorState, integrationId: string, 
   put(state, 'departed', integrationId, at);
 }
 
-// evolveHealth wants a whole IntegrationHealth; the entry keeps only the fields that decide
-// the next status, and the display-only ones are neutral here.
-function asHealth(entry: IntegrationEntry): IntegrationHealth | undefined {
-  const h = entry.health;
-  if (!h) return undefined;
-  return {
-    integrationId: entry.integrationId,
-    provider: entry.provider,
-    status: h.status,
-    lastCheckedAt: h.lastCheckedAt,
-    lastSuccessAt: h.lastSuccessAt,
-    lastFailureAt: h.lastFailureAt,
-    consecutiveFailures: h.consecutiveFailures,
-    latencyMs: 0,
-    httpStatus: null,
-    error: h.errorCode === null ? null : { code: h.errorCode, detail: '', message: '', steps: [], docsPath: '' },
-    nextCheckAt: null,
-    checkCount: 0,
-    lastEventId: h.lastEventId,
-  };
-}
-
 /** The entry after one more check (learning the integration if need be); null when it is the same check delivered again. */
 export function withCheck(entry: IntegrationEntry | undefined, check: HealthChecked, rules: StatusRules): IntegrationEntry | null {
   const base: IntegrationEntry = entry ?? {
@@ -58,56 +37,40 @@ export function withCheck(entry: IntegrationEntry | undefined, check: HealthChec
     health: null,
     reauth: null,
   };
-  const current = asHealth(base);
-  const next = evolveHealth(current, check, rules);
-  if (next === current) return null;
+  const current = base.health ?? undefined;
+  const health = nextStanding(current, check, rules);
+  if (health === current) return null;
   // Only a success after the reauth request proves the user reconnected.
   const reauthCleared = check.outcome === 'succeeded' && base.reauth !== null && check.completedAt >= base.reauth.since;
-  return {
-    ...base,
-    health: {
-      status: next.status,
-      lastCheckedAt: next.lastCheckedAt,
-      lastSuccessAt: next.lastSuccessAt,
-      lastFailureAt: next.lastFailureAt,
-      consecutiveFailures: next.consecutiveFailures,
-      errorCode: next.error?.code ?? null,
-      lastEventId: next.lastEventId,
-    },
-    reauth: reauthCleared ? null : base.reauth,
-  };
+  return { ...base, health, reauth: reauthCleared ? null : base.reauth };
+}
+
+/** What the evaluator keeps of the lifecycle fold. */
+const kept = ['integrationId', 'userId', 'provider', 'displayName', 'checkIntervalSeconds', 'connectedAt', 'reauthReason', 'reauthSince'] as const;
+type Kept = Pick<Integration, (typeof kept)[number]>;
+
+/** The entry's lifecycle part; undefined for one only learned from a check (no connect seen yet). */
+function lifecycleOf(entry: IntegrationEntry | undefined): Kept | undefined {
+  if (!entry || entry.connectedAt === null || entry.displayName === null || entry.checkIntervalSeconds === null) return undefined;
+  const { integrationId, userId, provider, displayName, checkIntervalSeconds, connectedAt, reauth } = entry;
+  return { integrationId, userId, provider, displayName, checkIntervalSeconds, connectedAt, reauthReason: reauth?.reason ?? null, reauthSince: reauth?.since ?? null };
 }
 
 /** The entry after a lifecycle event other than a disconnect; undefined = nothing to record. */
 export function withLifecycle(entry: IntegrationEntry | undefined, event: LifecycleEvent): IntegrationEntry | undefined {
-  switch (event.type) {
-    case 'IntegrationConnected': {
-      // A check may have taught us the integration first; its health stays if the provider agrees.
-      const health = entry?.provider === event.provider ? entry.health : null;
-      return {
-        integrationId: event.integrationId,
-        userId: event.userId,
-        provider: event.provider,
-        displayName: event.displayName.slice(0, NAME_MAX),
-        checkIntervalSeconds: event.checkIntervalSeconds,
-        connectedAt: event.occurredAt,
-        health,
-        reauth: entry && health ? entry.reauth : null,
-      };
-    }
-    case 'IntegrationUpdated':
-      if (!entry) return undefined;
-      return {
-        ...entry,
-        displayName: event.displayName === null ? entry.displayName : event.displayName.slice(0, NAME_MAX),
-        checkIntervalSeconds: event.checkIntervalSeconds ?? entry.checkIntervalSeconds,
-      };
-    case 'ReauthRequired':
-      return entry && { ...entry, reauth: { reason: event.reason, since: event.occurredAt } };
-    case 'ReauthCompleted':
-      return entry && { ...entry, reauth: null };
-    case 'IntegrationDisconnected':
-    case 'CredentialsRefreshed':
-      return undefined;
-  }
+  if (event.type === 'IntegrationDisconnected' || event.type === 'CredentialsRefreshed') return undefined;
+  const next = evolveIntegration(lifecycleOf(entry), event, kept);
+  if (!next) return undefined;
+  // A check may have taught us the integration first; its health stays if the provider agrees.
+  const health = entry?.provider === next.provider ? entry.health : null;
+  return {
+    integrationId: next.integrationId,
+    userId: next.userId,
+    provider: next.provider,
+    displayName: next.displayName.slice(0, NAME_MAX),
+    checkIntervalSeconds: next.checkIntervalSeconds,
+    connectedAt: next.connectedAt,
+    health,
+    reauth: next.reauthReason === null || next.reauthSince === null ? null : { reason: next.reauthReason, since: next.reauthSince },
+  };
 }

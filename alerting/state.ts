@@ -3,7 +3,7 @@
 // JSON, every write marks exactly one key dirty, and restoring the entries rebuilds the same
 // object graph. Anything faster to ask (sorted rules, window totals) is a derived cache kept
 // outside the state and rebuilt from the entries on demand, so it can never disagree with them.
-import type { HealthStatus } from '../health/statusRules.js';
+import type { HealthStanding } from '../health/statusRules.js';
 import type { LatencySketch } from '../health/latencySketch.js';
 import type { AlertRule, AlertScope, Suppression } from './types.js';
 
@@ -14,16 +14,8 @@ export interface IntegrationEntry {
   displayName: string | null;
   checkIntervalSeconds: number | null;
   connectedAt: number | null;
-  /** Just what evolveHealth needs to carry on, plus the error code alerts quote; null = never checked. */
-  health: {
-    status: HealthStatus;
-    lastCheckedAt: number;
-    lastSuccessAt: number | null;
-    lastFailureAt: number | null;
-    consecutiveFailures: number;
-    errorCode: string | null;
-    lastEventId: string;
-  } | null;
+  /** Just what decides the next status, and the error code alerts quote; null = never checked. */
+  health: HealthStanding | null;
   /** Set by ReauthRequired, cleared by ReauthCompleted or a successful check. */
   reauth: { reason: string; since: number } | null;
 }

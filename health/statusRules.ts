@@ -56,32 +56,62 @@ export function statusFromCheck(check: HealthChecked, consecutiveFailures: numbe
   return consecutiveFailures >= rules.failuresBeforeRed ? 'red' : 'yellow';
 }
 
-/** The next current-health row after one more check. */
-export function evolveHealth(current: IntegrationHealth | undefined, check: HealthChecked, rules: StatusRules): IntegrationHealth {
+/**
+ * What decides an integration's next status, and nothing for display: the alert evaluator
+ * keeps just this, the health projection builds its row on it.
+ */
+export interface HealthStanding {
+  status: HealthStatus;
+  lastCheckedAt: number;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  consecutiveFailures: number;
+  /** The failure's code, or the reason a successful check is degraded; null when all is well. */
+  errorCode: string | null;
+  lastEventId: string;
+}
+
+/** The failure, or why a success is degraded; null when all is well. */
+function problemOf(check: HealthChecked, rules: StatusRules): { code: string; detail: string } | null {
+  return check.outcome === 'succeeded' ? degradation(check, rules) : { code: check.error?.code ?? 'internal_error', detail: check.error?.message ?? '' };
+}
+
+/** The standing after one more check; the very same object when it is the same check delivered again. */
+export function nextStanding(current: HealthStanding | undefined, check: HealthChecked, rules: StatusRules): HealthStanding {
+  if (current?.lastEventId === check.eventId) return current;
   // Events of one integration arrive in order, but a late retry of an old check must not
   // overwrite a newer observation: keep the newest by completion time for "current" fields.
-  if (current?.lastEventId === check.eventId) return current; // the same check delivered again
-  const checkCount = (current?.checkCount ?? 0) + 1;
-  if (current && check.completedAt < current.lastCheckedAt) return { ...current, checkCount, lastEventId: check.eventId };
-
+  if (current && check.completedAt < current.lastCheckedAt) return { ...current, lastEventId: check.eventId };
   const ok = check.outcome === 'succeeded';
   const consecutiveFailures = ok ? 0 : (current?.consecutiveFailures ?? 0) + 1;
-  const problem = ok ? degradation(check, rules) : { code: check.error?.code ?? 'internal_error', detail: check.error?.message ?? '' };
   return {
-    integrationId: check.integrationId,
-    provider: check.provider,
     status: statusFromCheck(check, consecutiveFailures, rules),
     lastCheckedAt: check.completedAt,
     lastSuccessAt: ok ? check.completedAt : current?.lastSuccessAt ?? null,
     lastFailureAt: ok ? current?.lastFailureAt ?? null : check.completedAt,
     consecutiveFailures,
+    errorCode: problemOf(check, rules)?.code ?? null,
+    lastEventId: check.eventId,
+  };
+}
+
+/** The next current-health row after one more check. */
+export function evolveHealth(current: IntegrationHealth | undefined, check: HealthChecked, rules: StatusRules): IntegrationHealth {
+  if (current?.lastEventId === check.eventId) return current; // the same check delivered again
+  const checkCount = (current?.checkCount ?? 0) + 1;
+  if (current && check.completedAt < current.lastCheckedAt) return { ...current, checkCount, lastEventId: check.eventId };
+  const { errorCode: _code, ...standing } = nextStanding(current && { ...current, errorCode: current.error?.code ?? null }, check, rules);
+  const problem = problemOf(check, rules);
+  return {
+    integrationId: check.integrationId,
+    provider: check.provider,
+    ...standing,
     latencyMs: check.durationMs,
     httpStatus: check.httpStatus,
     // A yellow "degraded" status gets advice too, so nobody sees a colour without a reason.
     error: problem === null ? null : { ...problem, ...adviceFor(problem.code, check.provider) },
     nextCheckAt: check.nextCheckAt,
     checkCount,
-    lastEventId: check.eventId,
   };
 }
 

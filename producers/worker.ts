@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../platform/config.js';
 import { UndecodableRecord, type EventCodec } from '../platform/events.js';
 import { isLifecycleEvent, type LifecycleEvent } from '../health/events.js';
+import { evolveIntegration, type Integration } from '../health/integrationLifecycle.js';
 import type { BatchControl, KafkaClient, OutgoingRecord } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import type { Topics } from '../platform/topics.js';
@@ -46,6 +47,9 @@ const SHUTDOWN_FLUSH_MS = 10_000;
  * sends one only when its own heartbeat interval has passed, so asking often costs nothing.
  */
 const HEARTBEAT_EVERY_MS = 1_000;
+/** What the scheduler needs of an integration. */
+const scheduledBy = ['integrationId', 'userId', 'provider', 'config', 'checkIntervalSeconds', 'state', 'connectedAt'] as const;
+type ScheduledBy = (typeof scheduledBy)[number];
 /** Heartbeat answers that mean the group is moving partitions: stop waiting, commit nothing. */
 const rebalancing = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
 
@@ -165,9 +169,12 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
     }
   };
 
+  // What each integration is, by the one lifecycle fold; the scheduler runs the active ones.
+  const current = new Map<string, Pick<Integration, ScheduledBy>>();
   const apply = (e: LifecycleEvent) => {
+    const next = evolveIntegration(current.get(e.integrationId), e, scheduledBy);
+    if (next) current.set(e.integrationId, next);
     if (e.type === 'IntegrationDisconnected') return scheduler.remove(e.integrationId);
-    if (e.type === 'CredentialsRefreshed') return;
     if (e.type === 'ReauthRequired') return void reauthAnnounced.set(e.integrationId, e.reason);
     if (e.type === 'ReauthCompleted') {
       reauthAnnounced.delete(e.integrationId);
@@ -175,16 +182,9 @@ export async function startCheckWorker(deps: WorkerDeps): Promise<RunningWorker>
       if (e.occurredAt >= assignedAt - 60_000) void scheduler.checkNow(e.integrationId, 'manual');
       return;
     }
-    const known = current.get(e.integrationId);
-    if (e.type === 'IntegrationConnected') {
-      current.set(e.integrationId, { integrationId: e.integrationId, userId: e.userId, provider: e.provider, config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, connectedAt: e.occurredAt });
-    } else if (known) {
-      current.set(e.integrationId, { ...known, config: e.config ?? known.config, checkIntervalSeconds: e.checkIntervalSeconds ?? known.checkIntervalSeconds });
-    }
-    const next = current.get(e.integrationId);
-    if (next) scheduler.upsert(next, next.connectedAt);
+    // Only a connect or an update changes what is scheduled, and a disconnected one stays off.
+    if ((e.type === 'IntegrationConnected' || e.type === 'IntegrationUpdated') && next?.state === 'active') scheduler.upsert(next, next.connectedAt);
   };
-  const current = new Map<string, Parameters<CheckScheduler['upsert']>[0] & { connectedAt: number }>();
 
   const consumer = await kafka.consume({
     groupId: topics.group('pulse-check-workers'),

@@ -4,51 +4,11 @@ import type { Tx } from '../platform/db.js';
 import type { LifecycleEvent, PulseEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
 import { storable, storableInstant } from './storable.js';
+import { evolveIntegration, type Integration } from '../health/integrationLifecycle.js';
 
-export interface IntegrationRow {
-  integrationId: string;
-  userId: string;
-  provider: string;
-  displayName: string;
-  config: Record<string, unknown>;
-  checkIntervalSeconds: number;
-  state: 'active' | 'disconnected';
-  connectedAt: number;
-  updatedAt: number;
-  disconnectedAt: number | null;
-  /** Why the user must reconnect (token_revoked, scope_missing…), or null. */
-  reauthReason: string | null;
-}
-
-/** Pure: the row after one lifecycle event (undefined = no row yet, e.g. update before connect). */
-export function evolveIntegration(row: IntegrationRow | undefined, e: LifecycleEvent): IntegrationRow | undefined {
-  switch (e.type) {
-    case 'IntegrationConnected':
-      return {
-        integrationId: e.integrationId, userId: e.userId, provider: e.provider, displayName: e.displayName,
-        config: e.config, checkIntervalSeconds: e.checkIntervalSeconds, state: 'active',
-        connectedAt: e.occurredAt, updatedAt: e.occurredAt, disconnectedAt: null, reauthReason: null,
-      };
-    case 'IntegrationUpdated':
-      if (!row) return undefined;
-      return {
-        ...row,
-        displayName: e.displayName ?? row.displayName,
-        checkIntervalSeconds: e.checkIntervalSeconds ?? row.checkIntervalSeconds,
-        config: e.config ?? row.config,
-        updatedAt: e.occurredAt,
-      };
-    case 'IntegrationDisconnected':
-      if (!row) return undefined;
-      return { ...row, state: 'disconnected', updatedAt: e.occurredAt, disconnectedAt: e.occurredAt };
-    case 'ReauthRequired':
-      return row && { ...row, reauthReason: e.reason, updatedAt: e.occurredAt };
-    case 'ReauthCompleted':
-      return row && { ...row, reauthReason: null, updatedAt: e.occurredAt };
-    case 'CredentialsRefreshed':
-      return row;
-  }
-}
+/** A row of the table: the folded integration but for when reauth was asked, which no reader needs. */
+export type IntegrationRow = Omit<Integration, 'reauthSince'>;
+const rowFields = ['integrationId', 'userId', 'provider', 'displayName', 'config', 'checkIntervalSeconds', 'state', 'connectedAt', 'updatedAt', 'disconnectedAt', 'reauthReason'] as const satisfies readonly (keyof IntegrationRow)[];
 
 const lifecycleTypes = new Set(['IntegrationConnected', 'IntegrationUpdated', 'IntegrationDisconnected', 'ReauthRequired', 'ReauthCompleted', 'CredentialsRefreshed']);
 
@@ -75,7 +35,7 @@ export const integrationsProjection: Projection<LifecycleEvent> = {
       config: r.config, checkIntervalSeconds: r.check_interval_seconds, state: r.state,
       connectedAt: r.connected_at, updatedAt: r.updated_at, disconnectedAt: r.disconnected_at, reauthReason: r.reauth_reason,
     }]));
-    for (const e of events) current.set(e.integrationId, evolveIntegration(current.get(e.integrationId), e));
+    for (const e of events) current.set(e.integrationId, evolveIntegration(current.get(e.integrationId), e, rowFields));
 
     const next = [...current.values()].filter((r): r is IntegrationRow => r !== undefined);
     if (!next.length) return [];

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evolveHealth, statusFromCheck, type IntegrationHealth } from '../../health/statusRules.js';
+import { evolveHealth, nextStanding, statusFromCheck, type HealthStanding, type IntegrationHealth } from '../../health/statusRules.js';
 import { aCheck, aFailedCheck } from '../support/checks.js';
 
 const rules = { slowCheckMs: 2000, failuresBeforeRed: 3 };
@@ -74,5 +74,33 @@ describe('evolveHealth', () => {
     expect(h.error).to.include({ code: 'connection_refused' });
     expect(h.error?.message).to.match(/refused/);
     expect(h.error?.docsPath).to.equal('troubleshooting.md#connection_refused');
+  });
+});
+
+describe('nextStanding (what decides the next status)', () => {
+  const t = Date.parse('2026-11-01T10:00:00Z');
+  const checks = [
+    aCheck({ startedAt: t }),
+    aFailedCheck('timeout', { startedAt: t + 60_000 }),
+    aCheck({ startedAt: t + 30_000 }), // a late retry of an older check
+    aFailedCheck('server_error', { startedAt: t + 120_000 }),
+    aFailedCheck('server_error', { startedAt: t + 180_000 }),
+    aCheck({ startedAt: t + 240_000, durationMs: 2500 }),
+  ];
+
+  it('agrees with the health row at every step, late checks included', () => {
+    let standing: HealthStanding | undefined;
+    let row: IntegrationHealth | undefined;
+    for (const c of checks) {
+      standing = nextStanding(standing, c, rules);
+      row = evolveHealth(row, c, rules);
+      const { status, lastCheckedAt, lastSuccessAt, lastFailureAt, consecutiveFailures, lastEventId } = row;
+      expect(standing, c.eventId).to.deep.equal({ status, lastCheckedAt, lastSuccessAt, lastFailureAt, consecutiveFailures, errorCode: row.error?.code ?? null, lastEventId });
+    }
+  });
+
+  it('answers the very same standing for the same check delivered again', () => {
+    const once = nextStanding(undefined, checks[0]!, rules);
+    expect(nextStanding(once, checks[0]!, rules)).to.equal(once);
   });
 });
