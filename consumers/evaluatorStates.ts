@@ -10,16 +10,14 @@
 //
 // `stopping` exists because a batch already in flight when stop() is called finishes (its
 // transaction may commit), and the final snapshot must include it, or leave it out entirely.
+// When to rejoin is the shared restart policy's call (platform/kafka/restartPolicy.ts).
 // No I/O here: the clock is passed in.
+import { whenToRestart } from '../platform/kafka/restartPolicy.js';
 
 /** Snapshots are an optimisation: at most one every this long. */
 export const SNAPSHOT_EVERY_MS = 2_000;
 /** Offsets of batches that wrote nothing are committed at least this often. */
 export const COMMIT_EVERY_MS = 1_000;
-/** After a failed transaction, wait this long before rejoining the group. */
-export const REBUILD_AFTER_MS = 1_000;
-/** A restart that could not rejoin the group tries again after this long. */
-export const RESTART_RETRY_MS = 2_000;
 
 type Offsets = ReadonlyMap<string, bigint>;
 
@@ -39,10 +37,12 @@ export interface Progress {
 
 /** `M` is the evaluator's memory (core state and unsaved snapshot changes): opaque here. */
 export type Life<M> =
-  | { phase: 'standby' }
+  /** `rejoin`: the restart attempt under way, if this standby is a rebuild rejoining the group. */
+  | { phase: 'standby'; rejoin?: number }
   | { phase: 'activating' }
   | { phase: 'active'; progress: Progress; memory: M }
-  | { phase: 'rebuilding' }
+  /** `attempt`: the restart the pending timer will make (1 for the first after the failure). */
+  | { phase: 'rebuilding'; attempt: number }
   /** With progress while an in-flight batch may still commit; without once it cannot be trusted. */
   | { phase: 'stopping'; progress?: Progress; memory?: M }
   | { phase: 'stopped' };
@@ -179,9 +179,9 @@ export function transition<M>(life: Life<M>, event: LifeEvent<M>, now: number): 
       return life.phase === 'active' ? onBatch(life, event, now, (progress) => ({ phase: 'active', progress, memory: life.memory })) : stay(life);
     case 'restartDue':
       // Back to standby before joining: the new member's assignment must activate it.
-      return life.phase === 'rebuilding' ? { life: { phase: 'standby' }, effects: [{ kind: 'restart' }] } : stay(life);
+      return life.phase === 'rebuilding' ? { life: { phase: 'standby', rejoin: life.attempt }, effects: [{ kind: 'restart' }] } : stay(life);
     case 'restartFailed':
-      return { life: { phase: 'rebuilding' }, effects: [{ kind: 'scheduleRestart', afterMs: RESTART_RETRY_MS }] };
+      return rebuild<M>(life.phase === 'standby' && life.rejoin ? life.rejoin + 1 : 2, []);
     case 'consumerStopped':
       return stay(life);
   }
@@ -242,7 +242,7 @@ function onBatch<M>(
       return advance(life, next, { ...p, uncommitted: new Map(), lastCommitAt: now }, event.key, event.last, now);
     case 'commitFailed':
       // After a failed transaction our memory is ahead of Kafka: throw it away and rebuild.
-      return { life: { phase: 'rebuilding' }, effects: [{ kind: 'stopTicking' }, { kind: 'scheduleRestart', afterMs: REBUILD_AFTER_MS }] };
+      return rebuild<M>(1, [{ kind: 'stopTicking' }]);
   }
 }
 
@@ -253,4 +253,11 @@ function advance<M>(life: Extract<Life<M>, { phase: 'active' }>, next: (p: Progr
     life: next({ ...p, position, lastSnapshotAt: now }),
     effects: [{ kind: 'saveSnapshot', memory: life.memory, position }, { kind: 'heartbeat' }],
   };
+}
+
+/** Rebuilding from the log: rejoin the group when the restart policy says. */
+function rebuild<M>(attempt: number, before: Effect<M>[]): Step<M> {
+  const decision = whenToRestart({ cause: 'rebuild', attempt, stopping: false });
+  const after: Effect<M>[] = decision.restart ? [{ kind: 'scheduleRestart', afterMs: decision.afterMs }] : [];
+  return { life: { phase: 'rebuilding', attempt }, effects: [...before, ...after] };
 }

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import {
-  COMMIT_EVERY_MS, commitDue, initialLife, planActivation, REBUILD_AFTER_MS, RESTART_RETRY_MS, SNAPSHOT_EVERY_MS, snapshotDue, transition,
+  COMMIT_EVERY_MS, commitDue, initialLife, planActivation, SNAPSHOT_EVERY_MS, snapshotDue, transition,
   type ActivationPlan, type Effect, type Life, type LifeEvent,
 } from '../../consumers/evaluatorStates.js';
+import { CRASH_PAUSE_MS, REBUILD_PAUSE_MS } from '../../platform/kafka/restartPolicy.js';
 
 type Memory = { name: string };
 const memory: Memory = { name: 'memory' };
@@ -161,8 +162,8 @@ describe('evaluator states', () => {
 
     it('a failed transaction throws the memory away and rejoins the group after a pause', () => {
       const { life, effects } = failed();
-      expect(life).to.deep.equal({ phase: 'rebuilding' });
-      expect(effects.slice(1)).to.deep.equal([{ kind: 'stopTicking' }, { kind: 'scheduleRestart', afterMs: REBUILD_AFTER_MS }]);
+      expect(life).to.deep.equal({ phase: 'rebuilding', attempt: 1 });
+      expect(effects.slice(1)).to.deep.equal([{ kind: 'stopTicking' }, { kind: 'scheduleRestart', afterMs: REBUILD_PAUSE_MS }]);
     });
 
     it('while rebuilding, batches and assignments are not acted on (the rejoin brings its own)', () => {
@@ -180,10 +181,12 @@ describe('evaluator states', () => {
       expect(transition(life, { type: 'assigned', partitions: 1 }, T0).life.phase).to.equal('activating');
     });
 
-    it('a restart that cannot rejoin tries again later', () => {
-      const { life, effects } = run(failed().life, [{ type: 'restartDue' }, { type: 'restartFailed' }]);
-      expect(life.phase).to.equal('rebuilding');
-      expect(effects.at(-1)).to.deep.equal({ kind: 'scheduleRestart', afterMs: RESTART_RETRY_MS });
+    it('a restart that cannot rejoin tries again, with the restart policy\'s longer pause, counting attempts', () => {
+      const { life, effects } = run(failed().life, [{ type: 'restartDue' }, { type: 'restartFailed' }, { type: 'restartDue' }, { type: 'restartFailed' }]);
+      expect(life).to.deep.equal({ phase: 'rebuilding', attempt: 3 });
+      expect(effects.filter((e) => e.kind === 'scheduleRestart')).to.deep.equal([
+        { kind: 'scheduleRestart', afterMs: CRASH_PAUSE_MS }, { kind: 'scheduleRestart', afterMs: CRASH_PAUSE_MS },
+      ]);
     });
   });
 
