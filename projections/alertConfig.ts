@@ -4,7 +4,7 @@ import type { Tx } from '../platform/db.js';
 import type { ConfigEvent, PulseEvent } from '../health/events.js';
 import { isConfigEvent } from '../health/events.js';
 import type { Projection } from './projection.js';
-import { storable } from './storable.js';
+import { storable, storableJson } from './storable.js';
 
 const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -21,7 +21,7 @@ async function applyOne(tx: Tx, e: ConfigEvent): Promise<void> {
            escalate_after_seconds = excluded.escalate_after_seconds, channels = excluded.channels, escalation_channels = excluded.escalation_channels,
            notify_owner = excluded.notify_owner, updated_at = excluded.updated_at, updated_by = excluded.updated_by
          WHERE alert_rules.updated_at <= excluded.updated_at`,
-        [e.entityId, e.name, e.kind, e.params, e.enabled, e.severity, e.provider, e.cooldownSeconds, e.escalateAfterSeconds,
+        [e.entityId, e.name, e.kind, storableJson(e.params), e.enabled, e.severity, e.provider, e.cooldownSeconds, e.escalateAfterSeconds,
           JSON.stringify(e.channels), JSON.stringify(e.escalationChannels), e.notifyOwner, at, e.actor],
       );
       return;

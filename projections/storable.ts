@@ -32,6 +32,22 @@ export function storable<T>(value: T): T {
   return (changed ? Object.fromEntries(entries) : value) as T;
 }
 
+/**
+ * A JSON text (a field an event carries as a string, like a rule's params) that jsonb will take:
+ * parsed, made storable, written again — JSON escapes (`\u0000`, `\ud800`) are refused by jsonb
+ * even when the text holds no such character itself. Text that is not JSON is returned as it is
+ * (Postgres then refuses it with its own reason, and the record is dead-lettered).
+ */
+export function storableJson(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(storable(value));
+}
+
 // An Avro timestamp-millis spans far more than anyone reads back: Postgres stops at 294276 AD,
 // JavaScript dates at 275760, and ISO 8601 (what the API answers) has four-digit years.
 const earliestInstantMs = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC reads year 1 as 1901)
