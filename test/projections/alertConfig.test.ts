@@ -66,7 +66,7 @@ describe('projection: alert_config', () => {
     it('parameters holding U+0000 or a lone surrogate as JSON escapes are stored with U+FFFD, not refused by jsonb', () =>
       spec
         .given(aRuleSaved({ entityId, params: '{"note":"a\\u0000b","odd":"\\ud800"}' }))
-        .thenRows(async (t) => expect((await rule(t)).params).to.deep.equal({ note: 'a\ufffdb', odd: '\ufffd' })));
+        .thenRows(async (t) => expect((await rule(t))?.params).to.deep.equal({ note: 'a\ufffdb', odd: '\ufffd' })));
   });
 
   describe('webhooks', () => {
