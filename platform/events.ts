@@ -3,21 +3,7 @@
 import { DependencyUnavailable } from './unavailable.js';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import type {
-  AdminActionPerformed as AdminActionPerformedWire,
-  AlertEvent as AlertEventWire,
-  ConfigEvent as ConfigEventWire,
-  EvaluatorTicked as EvaluatorTickedWire,
-  CheckRequested as CheckRequestedWire,
-  CredentialsRefreshed,
-  ReauthCompleted,
-  ReauthRequired,
-  HealthChecked as HealthCheckedWire,
-  IntegrationConnected,
-  IntegrationDisconnected,
-  IntegrationLifecycleEvent,
-  IntegrationUpdated,
-} from '../schemas/types.generated.js';
+import type * as Wire from '../schemas/types.generated.js';
 import { isAlertEvent, isConfigEvent, type AlertEvent, type ConfigEvent, type LifecycleEvent, type PulseEvent } from '../health/events.js';
 import { schemas, type AvroSchema, type SchemaName } from '../schemas/index.js';
 import type { IncomingRecord, OutgoingRecord } from './kafka.js';
@@ -33,44 +19,44 @@ export class UndecodableRecord extends Error {
   }
 }
 
-function lifecycleToWire(e: LifecycleEvent): IntegrationLifecycleEvent {
+function lifecycleToWire(e: LifecycleEvent): Wire.IntegrationLifecycleEvent {
   const meta = { eventId: e.eventId, integrationId: e.integrationId, userId: e.userId, occurredAt: e.occurredAt };
   switch (e.type) {
     case 'IntegrationConnected':
-      return { ...meta, payload: { [`${ns}IntegrationConnected`]: { provider: e.provider, displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: JSON.stringify(e.config) } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}IntegrationConnected`]: { provider: e.provider, displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: JSON.stringify(e.config) } } as Wire.IntegrationLifecycleEvent['payload'] };
     case 'IntegrationUpdated':
-      return { ...meta, payload: { [`${ns}IntegrationUpdated`]: { displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: e.config === null ? null : JSON.stringify(e.config) } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}IntegrationUpdated`]: { displayName: e.displayName, checkIntervalSeconds: e.checkIntervalSeconds, config: e.config === null ? null : JSON.stringify(e.config) } } as Wire.IntegrationLifecycleEvent['payload'] };
     case 'IntegrationDisconnected':
-      return { ...meta, payload: { [`${ns}IntegrationDisconnected`]: { reason: e.reason } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}IntegrationDisconnected`]: { reason: e.reason } } as Wire.IntegrationLifecycleEvent['payload'] };
     case 'CredentialsRefreshed':
-      return { ...meta, payload: { [`${ns}CredentialsRefreshed`]: { expiresAt: e.expiresAt, scopes: e.scopes, trigger: e.trigger } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}CredentialsRefreshed`]: { expiresAt: e.expiresAt, scopes: e.scopes, trigger: e.trigger } } as Wire.IntegrationLifecycleEvent['payload'] };
     case 'ReauthRequired':
-      return { ...meta, payload: { [`${ns}ReauthRequired`]: { reason: e.reason, detail: e.detail } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}ReauthRequired`]: { reason: e.reason, detail: e.detail } } as Wire.IntegrationLifecycleEvent['payload'] };
     case 'ReauthCompleted':
-      return { ...meta, payload: { [`${ns}ReauthCompleted`]: { scopes: e.scopes } } as IntegrationLifecycleEvent['payload'] };
+      return { ...meta, payload: { [`${ns}ReauthCompleted`]: { scopes: e.scopes } } as Wire.IntegrationLifecycleEvent['payload'] };
   }
 }
 
-function lifecycleFromWire(w: IntegrationLifecycleEvent): LifecycleEvent {
+function lifecycleFromWire(w: Wire.IntegrationLifecycleEvent): LifecycleEvent {
   const meta = { eventId: w.eventId, integrationId: w.integrationId, userId: w.userId, occurredAt: w.occurredAt };
   const [branch, body] = Object.entries(w.payload)[0] as [string, unknown];
   switch (branch) {
     case `${ns}IntegrationConnected`: {
-      const b = body as IntegrationConnected;
+      const b = body as Wire.IntegrationConnected;
       return { ...meta, type: 'IntegrationConnected', provider: b.provider, displayName: b.displayName, checkIntervalSeconds: b.checkIntervalSeconds, config: parseConfig(b.config) };
     }
     case `${ns}IntegrationUpdated`: {
-      const b = body as IntegrationUpdated;
+      const b = body as Wire.IntegrationUpdated;
       return { ...meta, type: 'IntegrationUpdated', displayName: b.displayName, checkIntervalSeconds: b.checkIntervalSeconds, config: b.config === null ? null : parseConfig(b.config) };
     }
     case `${ns}IntegrationDisconnected`:
-      return { ...meta, type: 'IntegrationDisconnected', reason: (body as IntegrationDisconnected).reason };
+      return { ...meta, type: 'IntegrationDisconnected', reason: (body as Wire.IntegrationDisconnected).reason };
     case `${ns}CredentialsRefreshed`:
-      return { ...meta, type: 'CredentialsRefreshed', ...(body as CredentialsRefreshed) };
+      return { ...meta, type: 'CredentialsRefreshed', ...(body as Wire.CredentialsRefreshed) };
     case `${ns}ReauthRequired`:
-      return { ...meta, type: 'ReauthRequired', ...(body as ReauthRequired) };
+      return { ...meta, type: 'ReauthRequired', ...(body as Wire.ReauthRequired) };
     case `${ns}ReauthCompleted`:
-      return { ...meta, type: 'ReauthCompleted', ...(body as ReauthCompleted) };
+      return { ...meta, type: 'ReauthCompleted', ...(body as Wire.ReauthCompleted) };
     default:
       throw new UndecodableRecord(`unknown lifecycle event ${branch}`);
   }
@@ -214,13 +200,13 @@ export function createEventCodec(registryUrl: string, topics: Topics): EventCode
         if (isRegistryUnavailable(err)) throw new DependencyUnavailable('registry', err); // not the record's fault: retry later
         throw new UndecodableRecord(`cannot decode Avro value: ${(err as Error).message}`);
       }
-      if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as HealthCheckedWire) };
-      if (name === 'CheckRequested') return { type: 'CheckRequested', ...(wire as CheckRequestedWire) };
-      if (name === 'AdminActionPerformed') return { type: 'AdminActionPerformed', ...(wire as AdminActionPerformedWire) };
-      if (name === 'AlertEvent') return fromEnvelope(wire as AlertEventWire & Record<string, unknown>, 'pulse.alerts') as unknown as AlertEvent;
-      if (name === 'ConfigEvent') return fromEnvelope(wire as ConfigEventWire & Record<string, unknown>, 'pulse.config') as unknown as ConfigEvent;
-      if (name === 'EvaluatorTicked') return { type: 'EvaluatorTicked', ...(wire as EvaluatorTickedWire) };
-      return lifecycleFromWire(wire as IntegrationLifecycleEvent);
+      if (name === 'HealthChecked') return { type: 'HealthChecked', ...(wire as Wire.HealthChecked) };
+      if (name === 'CheckRequested') return { type: 'CheckRequested', ...(wire as Wire.CheckRequested) };
+      if (name === 'AdminActionPerformed') return { type: 'AdminActionPerformed', ...(wire as Wire.AdminActionPerformed) };
+      if (name === 'AlertEvent') return fromEnvelope(wire as Wire.AlertEvent & Record<string, unknown>, 'pulse.alerts') as unknown as AlertEvent;
+      if (name === 'ConfigEvent') return fromEnvelope(wire as Wire.ConfigEvent & Record<string, unknown>, 'pulse.config') as unknown as ConfigEvent;
+      if (name === 'EvaluatorTicked') return { type: 'EvaluatorTicked', ...(wire as Wire.EvaluatorTicked) };
+      return lifecycleFromWire(wire as Wire.IntegrationLifecycleEvent);
     },
   };
 }
