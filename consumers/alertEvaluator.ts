@@ -147,11 +147,9 @@ export async function runAlertEvaluator(deps: AlertEvaluatorDeps): Promise<Runni
     let event: LifeEvent<Memory>;
     let snapshotEntries: number;
     try {
+      // KafkaJS registers the transactional id (fencing any older owner) with the producer's
+      // first transaction, not here on connect: see docs/alerting.md "Kafka transactions".
       producer ??= await kafka.transactionalProducer(groupId);
-      // Fence any older owner before reading the committed offsets: from here on only we commit.
-      // KafkaJS registers the transactional id with the first transaction, not on connect, so
-      // an empty one does it (and the broker aborts whatever the older owner had open).
-      await commitWithRetry(producer, []);
       const snapshot = await loadSnapshot(db);
       const committed = await kafka.committedOffsets(groupId, inputs);
       const highs = new Map<string, bigint>();

@@ -1,7 +1,7 @@
 // The evaluator's rebuild path (consumers/evaluatorStates.ts: active → rebuilding → standby →
 // activating → active) on the real stack: another producer takes the evaluator's transactional
 // id, so its next Kafka transaction is fenced and fails. It must throw its memory away, rejoin
-// the group, fence the intruder in turn, rebuild from snapshot + log, and carry on: alerts
+// the group, rebuild from snapshot + log, and carry on: alerts
 // raised afterwards are raised exactly once, and none raised before is raised again.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -59,7 +59,7 @@ describe('alert evaluator rebuild after a fenced transaction', function () {
     .filter((alert: any) => alert.ruleId === ruleId)
     .map((alert: any) => alert.scope.integrationId as string);
 
-  it('throws its memory away, rejoins, fences the intruder and raises each alert once', async () => {
+  it('throws its memory away, rejoins and raises each alert once', async () => {
     const rule = await admin('POST', '/api/admin/alert-rules', { body: {
       name: 'two failures', kind: 'consecutive_failures', params: { failures: 2 }, enabled: true, severity: 'warning', provider: 'http',
       cooldownSeconds: 0, escalateAfterSeconds: null, channels: [], escalationChannels: [], notifyOwner: false,
@@ -83,9 +83,6 @@ describe('alert evaluator rebuild after a fenced transaction', function () {
       await intruder.commit([]);
       await rebuilding;
       await reactivated;
-      // Its activation fenced the intruder in turn: whatever the intruder commits now is refused.
-      const probe = intruder.commit([], { groupId: `${groupId}-probe`, offsets: [{ topic: pulse.rt.topics.clock, partition: 0, offset: 0n }] });
-      await probe.then(() => expect.fail('the intruder could still commit after the evaluator re-activated'), () => undefined);
     } finally {
       await intruder.close().catch(() => undefined);
     }
